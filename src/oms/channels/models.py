@@ -1,0 +1,58 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from oms.core import crypto
+from oms.core.scoping import ScopedQuerySet
+
+
+class Platform(models.TextChoices):
+    SHOPIFY = "shopify", _("Shopify")
+    WOOCOMMERCE = "woocommerce", _("WooCommerce")
+    TAOBAO = "taobao", _("Taobao / Tmall")
+    JD = "jd", _("JD")
+    FILE = "file", _("File import")
+    MANUAL = "manual", _("Manual entry")
+    API = "api", _("REST API")
+
+
+class Channel(models.Model):
+    """A shop on one sales platform; every order belongs to exactly one channel."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    shop = models.CharField(_("shop"), max_length=200, blank=True)
+    base_url = models.URLField(_("API base URL"), blank=True)
+    secret_encrypted = models.TextField(blank=True, editable=False)
+    token_encrypted = models.TextField(blank=True, editable=False)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"channel": "pk"}
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = crypto.encrypt(value)
+
+    @property
+    def api_token(self) -> str:
+        return crypto.decrypt(self.token_encrypted)
+
+    @api_token.setter
+    def api_token(self, value: str) -> None:
+        self.token_encrypted = crypto.encrypt(value)

@@ -1,0 +1,26 @@
+"""Root URLs. Each business area owns `urls.py` (console pages) and `api/urls.py` (REST, under /api/v1/)."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+AREAS = ["accounts", "system", "channels", "orders", "inventory", "logistics", "monitoring", "support"]
+
+api_patterns: list[URLPattern | URLResolver] = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+for area in AREAS:
+    api_patterns.append(path("", include(f"oms.{area}.api.urls")))
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("oms.web.urls")),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+for area in AREAS:
+    urlpatterns.append(path(f"{area}/", include(f"oms.{area}.urls")))
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

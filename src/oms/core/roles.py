@@ -1,0 +1,103 @@
+"""Built-in roles and what they may do.
+
+Each business area declares, in its own `roles.py`, a `GRANTS` mapping of role code to
+permission names ("app_label.codename"). After every migrate the built-in roles (Django groups)
+are brought in line with the declarations; custom roles made by administrators are left alone.
+The Administrator role holds every permission of the project.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+
+from django.utils.translation import gettext_lazy as _
+
+ADMINISTRATOR = "administrator"
+ORDER_CLERK = "order_clerk"
+REVIEWER = "reviewer"
+FINANCE_REVIEWER = "finance_reviewer"
+WAREHOUSE = "warehouse"
+LOGISTICS = "logistics"
+CUSTOMER_SERVICE = "customer_service"
+VIEWER = "viewer"
+
+# role code -> (group name as stored, translatable label)
+ROLES: dict[str, tuple[str, object]] = {
+    ADMINISTRATOR: ("Administrator", _("Administrator")),
+    ORDER_CLERK: ("Order clerk", _("Order clerk")),
+    REVIEWER: ("Reviewer", _("Reviewer")),
+    FINANCE_REVIEWER: ("Finance reviewer", _("Finance reviewer")),
+    WAREHOUSE: ("Warehouse", _("Warehouse")),
+    LOGISTICS: ("Logistics", _("Logistics")),
+    CUSTOMER_SERVICE: ("Customer service", _("Customer service")),
+    VIEWER: ("Viewer", _("Viewer")),
+}
+GROUP_TO_ROLE = {name: code for code, (name, _label) in ROLES.items()}
+
+AREAS = ["core", "accounts", "system", "channels", "orders", "inventory", "logistics", "monitoring", "support"]
+PROJECT_APP_LABELS = set(AREAS)
+
+
+def group_name(role: str) -> str:
+    return ROLES[role][0]
+
+
+def role_label(group_name: str) -> str:
+    role = GROUP_TO_ROLE.get(group_name)
+    return str(ROLES[role][1]) if role else group_name
+
+
+def declared_grants() -> dict[str, set[str]]:
+    grants: dict[str, set[str]] = defaultdict(set)
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"oms.{area}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"oms.{area}.roles":
+                raise
+            continue
+        for role, perms in getattr(module, "GRANTS", {}).items():
+            if role not in ROLES:
+                raise ValueError(f"oms.{area}.roles grants to unknown role {role!r}")
+            grants[role].update(perms)
+    return grants
+
+
+def sync_roles(sender=None, using: str = "default", **kwargs) -> None:
+    """Create the built-in groups and set their permissions from the declarations."""
+    from django.apps import apps as global_apps
+
+    with_models = [a for a in global_apps.get_app_configs() if a.models_module is not None]
+    if sender is not None and sender is not with_models[-1]:
+        return  # post_migrate fires once per app: act once, after the last one
+    from django.contrib.auth.models import Group, Permission
+
+    grants = declared_grants()
+    all_project = Permission.objects.using(using).filter(content_type__app_label__in=PROJECT_APP_LABELS)
+    by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in all_project.select_related("content_type")}
+    for role, (name, _label) in ROLES.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        if role == ADMINISTRATOR:
+            wanted = list(by_name.values()) + list(
+                Permission.objects.using(using).filter(content_type__app_label="auth")
+            )
+        else:
+            missing = sorted(p for p in grants.get(role, ()) if p not in by_name)
+            if missing:
+                raise ValueError(f"role {role} is granted unknown permissions: {missing}")
+            wanted = [by_name[p] for p in grants.get(role, ())]
+        group.permissions.set(wanted)
+
+
+# Which roles open which console modules (chapter 1.2). Finer permissions live in each area.
+_ALL_STAFF = [ORDER_CLERK, REVIEWER, FINANCE_REVIEWER, WAREHOUSE, LOGISTICS, CUSTOMER_SERVICE, VIEWER]
+GRANTS: dict[str, list[str]] = {role: ["core.access_dashboard"] for role in _ALL_STAFF}
+for _role in [ORDER_CLERK, REVIEWER, FINANCE_REVIEWER, CUSTOMER_SERVICE, VIEWER]:
+    GRANTS[_role].append("core.access_orders")
+for _role in [WAREHOUSE, VIEWER, ORDER_CLERK]:
+    GRANTS[_role].append("core.access_inventory")
+for _role in [LOGISTICS, WAREHOUSE, VIEWER]:
+    GRANTS[_role].append("core.access_logistics")
+for _role in [CUSTOMER_SERVICE]:
+    GRANTS[_role].append("core.access_support")

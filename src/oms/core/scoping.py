@@ -1,0 +1,60 @@
+"""Data scopes: a user may be limited to some channels and/or warehouses.
+
+One mechanism for every list, detail, API endpoint and export: a model declares which of its
+fields carry a scope (`scope_fields = {"channel": "channel", "warehouse": "warehouse"}`, values are
+lookup paths), its manager uses `ScopedQuerySet`, and readers call `.restrict(user)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+
+@dataclass(frozen=True)
+class UserScope:
+    channel_ids: frozenset[int] | None = None  # None: every channel
+    warehouse_ids: frozenset[int] | None = None  # None: every warehouse
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.channel_ids is None and self.warehouse_ids is None
+
+
+def scope_of(user: Any) -> UserScope:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return UserScope(frozenset(), frozenset())
+    if user.is_superuser:
+        return UserScope()
+    cached = getattr(user, "_oms_scope", None)
+    if cached is not None:
+        return cached
+    profile_model = apps.get_model("accounts", "UserProfile")
+    profile = profile_model.objects.filter(user=user).first()
+    scope = UserScope()
+    if profile is not None:
+        channels = frozenset(profile.channels.values_list("pk", flat=True))
+        warehouses = frozenset(profile.warehouses.values_list("pk", flat=True))
+        scope = UserScope(channels or None, warehouses or None)
+    user._oms_scope = scope
+    return scope
+
+
+def restrict(queryset: models.QuerySet, user: Any) -> models.QuerySet:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    scope = scope_of(user)
+    fields: dict[str, str] = getattr(queryset.model, "scope_fields", {})
+    for dimension, path in fields.items():
+        ids = getattr(scope, f"{dimension}_ids")
+        if ids is not None:
+            queryset = queryset.filter(**{f"{path}__in": ids})
+    return queryset
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user: Any) -> ScopedQuerySet:
+        return restrict(self, user)  # type: ignore[return-value]

@@ -1,0 +1,28 @@
+"""Worker liveness: a heartbeat row written when the consumer starts and every minute after."""
+
+import os
+import socket
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task
+
+
+def beat() -> None:
+    from oms.core.models import WorkerHeartbeat
+
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"last_seen": timezone.now(), "pid": os.getpid()})
+
+
+@HUEY.on_startup()
+def _on_startup() -> None:
+    from django.db import close_old_connections
+
+    close_old_connections()
+    beat()
+
+
+@db_periodic_task(crontab(minute="*"))
+def heartbeat() -> None:
+    beat()

@@ -1,0 +1,99 @@
+"""pytest fixtures available to every test (registered by the root conftest)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oms.testing import services
+
+ARTIFACTS = Path(os.environ.get("OMS_TEST_ARTIFACTS", "test-artifacts")).resolve()
+PASSWORD = "Correct-Horse-Battery-9"
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    """make_user("reviewer") -> a user in that built-in role, password PASSWORD."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from oms.accounts.models import UserProfile
+    from oms.core.roles import ROLES, group_name
+
+    counter = {"n": 0}
+
+    def make(role: str | None = None, username: str | None = None, **extra: Any) -> Any:
+        counter["n"] += 1
+        name = username or f"{role or 'user'}{counter['n']}"
+        user = get_user_model().objects.create_user(username=name, password=PASSWORD, **extra)
+        if role:
+            assert role in ROLES, role
+            user.groups.add(Group.objects.get(name=group_name(role)))
+        UserProfile.objects.get_or_create(user=user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., Any]) -> Any:
+    return make_user("administrator", username="boss")
+
+
+@pytest.fixture
+def admin_client(client: Any, admin_user: Any) -> Any:
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    path = services.chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser: Any, live_server: Any) -> Iterator[Any]:
+    context = chromium_browser.new_context(
+        base_url=live_server.url, locale="en-US", viewport={"width": 1366, "height": 900}
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return services.redis_url()
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    return services.postgres_url()

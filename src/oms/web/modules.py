@@ -1,0 +1,81 @@
+"""The console modules of chapter 1.2 and the sections each area adds to them.
+
+An area lists its pages in `console.py` as `SECTIONS = [Section(...)]`; the navigation shows a
+module to users holding `core.access_<module>`, and a section to those holding its permissions.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Module:
+    code: str
+    label: Any
+    icon: str
+
+
+@dataclass(frozen=True)
+class Section:
+    module: str
+    label: Any
+    url_name: str
+    perms: tuple[str, ...] = field(default_factory=tuple)
+    order: int = 100
+    description: Any = ""
+
+    @property
+    def url(self) -> str:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return ""
+
+
+MODULES = [
+    Module("dashboard", _("Dashboard"), "speedometer"),
+    Module("orders", _("Orders"), "receipt"),
+    Module("inventory", _("Inventory"), "box-seam"),
+    Module("logistics", _("Logistics"), "truck"),
+    Module("support", _("Customer service"), "headset"),
+    Module("settings", _("Settings"), "gear"),
+]
+MODULE_CODES = {m.code for m in MODULES}
+
+
+@cache
+def all_sections() -> tuple[Section, ...]:
+    from oms.core.roles import AREAS
+
+    found: list[Section] = []
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"oms.{area}.console")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"oms.{area}.console":
+                raise
+            continue
+        found.extend(getattr(module, "SECTIONS", []))
+    for s in found:
+        if s.module not in MODULE_CODES:
+            raise ValueError(f"section {s.url_name} names unknown module {s.module}")
+    return tuple(sorted(found, key=lambda s: (s.order, str(s.label))))
+
+
+def visible_modules(user: Any) -> list[Module]:
+    if not user.is_authenticated:
+        return []
+    return [m for m in MODULES if user.has_perm(f"core.access_{m.code}")]
+
+
+def visible_sections(user: Any, module: str) -> list[Section]:
+    if not user.is_authenticated or not user.has_perm(f"core.access_{module}"):
+        return []
+    return [s for s in all_sections() if s.module == module and user.has_perms(s.perms) and s.url]
