@@ -56,3 +56,33 @@ class Channel(models.Model):
     @api_token.setter
     def api_token(self, value: str) -> None:
         self.token_encrypted = crypto.encrypt(value)
+
+
+class SkuMapping(models.Model):
+    """A platform SKU of one channel mapped to our SKU (a product in the catalogue)."""
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="sku_mappings", verbose_name=_("channel")
+    )
+    platform_sku = models.CharField(_("platform SKU"), max_length=100)
+    product = models.ForeignKey(
+        "inventory.Product", on_delete=models.CASCADE, related_name="sku_mappings", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(
+        _("units per platform unit"),
+        default=1,
+        help_text=_("For a platform listing that sells a pack of several units."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"channel": "channel_id"}
+
+    class Meta:
+        ordering = ["channel", "platform_sku"]
+        verbose_name = _("SKU mapping")
+        verbose_name_plural = _("SKU mappings")
+        constraints = [models.UniqueConstraint(fields=["channel", "platform_sku"], name="sku_mapping_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}:{self.platform_sku} -> {self.product_id}"
