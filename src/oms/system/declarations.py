@@ -1,8 +1,50 @@
-"""Parameters of the notification and backup groups (the system area's own)."""
+"""Parameters of the notification and backup groups (the system area's own), and the few
+cross-cutting ones of the workflow, inventory and logistics groups that several areas read
+(the monitoring scans and the module that owns the data). Each area declares its own others."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oms.system.params import Param, register
+
+# Events that can send an email, and the roles notified by default (role codes of oms.core.roles
+# or names of custom roles).
+NOTIFY_EVENTS: dict[str, Any] = {
+    "order_anomaly": _("Order anomaly detected"),
+    "low_stock": _("Stock below threshold"),
+    "shipment_exception": _("Shipment exception"),
+    "ticket_escalated": _("Customer ticket escalated"),
+    "backup_failed": _("Backup failed"),
+}
+DEFAULT_EVENT_ROLES = {
+    "order_anomaly": ["administrator", "order_clerk"],
+    "low_stock": ["administrator", "warehouse"],
+    "shipment_exception": ["administrator", "logistics"],
+    "ticket_escalated": ["administrator", "customer_service"],
+    "backup_failed": ["administrator"],
+}
+
+
+def _validate_event_roles(value: Any) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError(gettext("Enter an object mapping each event to a list of roles."))
+    for event, roles in value.items():
+        if event not in NOTIFY_EVENTS:
+            raise ValidationError(gettext("Unknown event %(event)s.") % {"event": event})
+        if not isinstance(roles, list) or not all(isinstance(r, str) and r for r in roles):
+            raise ValidationError(gettext("The roles of %(event)s must be a list of role names.") % {"event": event})
+
+
+def _validate_stage_hours(value: Any) -> None:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+        for k, v in value.items()
+    ):
+        raise ValidationError(gettext("Enter an object mapping each order status to a number of hours above 0."))
+
 
 register(
     Param("notifications.smtp_host", "str", "localhost", _("SMTP host")),
@@ -39,5 +81,42 @@ register(
         "",
         _("Backup directory"),
         _("Where backups are written; empty means the backups folder in the data directory."),
+    ),
+    Param(
+        "notifications.event_roles",
+        "json",
+        DEFAULT_EVENT_ROLES,
+        _("Who is notified of which event"),
+        _(
+            "An object mapping each event (order_anomaly, low_stock, shipment_exception, ticket_escalated, "
+            "backup_failed) to the roles whose users get an email."
+        ),
+        validator=_validate_event_roles,
+    ),
+    Param(
+        "workflow.stage_limit_hours",
+        "json",
+        {"received": 2, "pending_review": 24, "approved": 24, "confirmed": 48},
+        _("Stage time limits (hours)"),
+        _("An order that stays longer than this in a status is reported as an anomaly."),
+        validator=_validate_stage_hours,
+    ),
+    Param(
+        "inventory.low_stock_threshold",
+        "int",
+        10,
+        _("Default low-stock threshold"),
+        _("Available quantity at or below which a product raises a low-stock alert, unless it has its own."),
+        min=0,
+        max=1_000_000,
+    ),
+    Param(
+        "logistics.exception_delay_hours",
+        "int",
+        48,
+        _("Shipment stalled after (hours)"),
+        _("A shipment without a tracking update for this long is reported as a logistics exception."),
+        min=1,
+        max=2160,
     ),
 )

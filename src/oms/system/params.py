@@ -2,12 +2,17 @@
 
 Each area declares its parameters in its own `params.py` with `register(Param(...))`; code reads
 them with `params.get("group.name")` at run time, so a change takes effect without a restart.
-Values are cached per process for a short time and the cache is dropped on every save.
+Values are cached per process for CACHE_SECONDS (2 s) and the local cache is dropped on every save
+in the saving process. Other processes (web workers, the Huey worker, other machines) see a change
+when their 2 s cache expires: a bounded delay and no shared cache to keep consistent, chosen over a
+version counter in the Django cache because the file-based default cache is per machine.
+Secret parameters are stored encrypted (oms.core.crypto); `get` returns the stored (encrypted) text.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -65,6 +70,8 @@ class Param:
                 value = str(raw)
                 if value not in {c for c, _label in self.choices}:
                     raise ValidationError(_("Choose one of the offered values."))
+            elif self.type == "json":
+                value = json.loads(raw) if isinstance(raw, str) else raw
             elif self.type == "list":
                 if isinstance(raw, str):
                     value = [v.strip() for v in raw.replace("\n", ",").split(",") if v.strip()]
@@ -155,7 +162,12 @@ def set_value(key: str, raw: Any) -> Any:
     from oms.system.models import Parameter
 
     load_declarations()
-    value = REGISTRY[key].clean(raw)
+    param = REGISTRY[key]
+    value = param.clean(raw)
+    if param.type == "secret":
+        from oms.core import crypto
+
+        value = crypto.encrypt(value)
     Parameter.objects.update_or_create(key=key, defaults={"value": value})
     invalidate()
     return value
