@@ -1,6 +1,15 @@
+"""Products, places, the stock ledger and everything that hangs off it.
+
+`StockMove` is the ledger and is append-only. `Stock` holds cached balances per product x warehouse,
+changed only by `oms.inventory.ledger` in the same transaction as the move that explains the change;
+`oms check-stock` re-sums the ledger and must always agree.
+"""
+
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oms.core.scoping import ScopedQuerySet
@@ -29,6 +38,25 @@ class Product(models.Model):
         return f"{self.sku} {self.name}"
 
 
+class KitComponent(models.Model):
+    """A kit (combo) SKU is made of components; reserving a kit reserves its components."""
+
+    kit = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="components", verbose_name=_("kit"))
+    component = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="used_in_kits", verbose_name=_("component")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+
+    class Meta:
+        ordering = ["kit", "component"]
+        verbose_name = _("kit component")
+        verbose_name_plural = _("kit components")
+        constraints = [
+            models.UniqueConstraint(fields=["kit", "component"], name="kitcomponent_unique"),
+            models.CheckConstraint(condition=~Q(kit=models.F("component")), name="kitcomponent_not_self"),
+        ]
+
+
 class Warehouse(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -38,6 +66,14 @@ class Warehouse(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     priority = models.IntegerField(_("priority"), default=100, help_text=_("Lower ships first."))
     active = models.BooleanField(_("active"), default=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    covered_provinces = models.JSONField(
+        _("provinces delivered to"),
+        default=list,
+        blank=True,
+        help_text=_("Provinces this warehouse delivers to; empty means every province."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_fields = {"warehouse": "pk"}
@@ -49,3 +85,339 @@ class Warehouse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def covers(self, province: str) -> bool:
+        """Whether this warehouse delivers to `province` (names compared without 省/市/自治区 suffixes)."""
+        from oms.inventory.geo import covers
+
+        return covers(self.covered_provinces, province)
+
+
+class Location(models.Model):
+    """A bin inside a warehouse; optional. A stock row may name the bin its SKU is picked from."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="locations")
+    code = models.CharField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"warehouse": "warehouse_id"}
+
+    class Meta:
+        ordering = ["warehouse", "code"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        constraints = [models.UniqueConstraint(fields=["warehouse", "code"], name="location_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse.code}/{self.code}"
+
+
+class Stock(models.Model):
+    """Cached balances of one product in one warehouse. Written only by oms.inventory.ledger."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock", verbose_name=_("product"))
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="stock", verbose_name=_("warehouse")
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="stock", verbose_name=_("location")
+    )
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+    in_transit = models.IntegerField(_("in transit"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"warehouse": "warehouse_id"}
+
+    class Meta:
+        ordering = ["product__sku", "warehouse__priority", "warehouse__code"]
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "warehouse"], name="stock_unique_product_warehouse"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="stock_reserved_not_negative"),
+            models.CheckConstraint(condition=Q(in_transit__gte=0), name="stock_in_transit_not_negative"),
+            models.CheckConstraint(condition=Q(on_hand__gte=models.F("reserved")), name="stock_not_oversold"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.warehouse_id}: {self.on_hand}/{self.reserved}"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+    @property
+    def value(self) -> Decimal:
+        return self.product.unit_cost * self.on_hand
+
+
+class MoveKind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt")
+    RESERVE = "reserve", _("Reserve")
+    RELEASE = "release", _("Release")
+    SHIP = "ship", _("Ship")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    ADJUST = "adjust", _("Adjustment")
+    COUNT = "count", _("Stocktake")
+
+
+class StockMove(models.Model):
+    """The ledger. Append-only. Each row carries the exact change it made to the three balances."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MoveKind.choices, db_index=True)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="moves", verbose_name=_("product"))
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="moves", verbose_name=_("warehouse")
+    )
+    location = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True, blank=True)
+    quantity = models.IntegerField(_("quantity"))
+    d_on_hand = models.IntegerField(default=0)
+    d_reserved = models.IntegerField(default=0)
+    d_in_transit = models.IntegerField(default=0)
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    ref_type = models.CharField(_("reference type"), max_length=20, blank=True)  # order | transfer | count
+    ref_id = models.BigIntegerField(_("reference"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    actor_kind = models.CharField(max_length=20, default="system")
+    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"warehouse": "warehouse_id"}
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("stock move")
+        verbose_name_plural = _("stock moves")
+        indexes = [
+            models.Index(fields=["ref_type", "ref_id"], name="stockmove_ref"),
+            models.Index(fields=["product", "warehouse", "created_at"], name="stockmove_pw_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.product_id}@{self.warehouse_id} {self.quantity}"
+
+
+class ReservationState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    RELEASED = "released", _("Released")
+    SHIPPED = "shipped", _("Shipped")
+
+
+class Reservation(models.Model):
+    """What was reserved for which order line (a kit line reserves one row per component)."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="reservations")
+    line = models.ForeignKey("orders.OrderLine", on_delete=models.CASCADE, related_name="reservations")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="reservations")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="reservations")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=ReservationState.choices, default=ReservationState.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"warehouse": "warehouse_id"}
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        indexes = [models.Index(fields=["order", "state"], name="reservation_order_state")]
+
+
+class StockThreshold(models.Model):
+    """Low-stock threshold and replenishment target for one SKU in one warehouse."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="thresholds")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="thresholds")
+    minimum = models.PositiveIntegerField(_("low-stock threshold"))
+    target = models.PositiveIntegerField(_("target level"), null=True, blank=True)
+    cover_level = models.PositiveIntegerField(
+        _("days-of-cover level"), default=0, help_text=_("Set by the periodic scan from recent sales.")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"warehouse": "warehouse_id"}
+
+    class Meta:
+        ordering = ["product", "warehouse"]
+        verbose_name = _("stock threshold")
+        verbose_name_plural = _("stock thresholds")
+        constraints = [models.UniqueConstraint(fields=["product", "warehouse"], name="threshold_unique")]
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLEARED = "cleared", _("Cleared")
+
+
+class LowStockAlert(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="low_stock_alerts")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="low_stock_alerts")
+    state = models.CharField(_("state"), max_length=10, choices=AlertState.choices, default=AlertState.OPEN)
+    threshold = models.IntegerField(_("threshold"))
+    available = models.IntegerField(_("available when raised"))
+    lowest = models.IntegerField(_("lowest available"))
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"warehouse": "warehouse_id"}
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        verbose_name = _("low-stock alert")
+        verbose_name_plural = _("low-stock alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "warehouse"], condition=Q(state="open"), name="lowstockalert_one_open"
+            )
+        ]
+
+
+class ShippingCost(models.Model):
+    """Cost of one parcel from a warehouse to a province: base + per kg. Missing pairs fall back to distance."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="shipping_costs")
+    province = models.CharField(_("province"), max_length=50)
+    base = models.DecimalField(_("first parcel cost"), max_digits=10, decimal_places=2)
+    per_kg = models.DecimalField(_("per kg"), max_digits=10, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        ordering = ["warehouse", "province"]
+        verbose_name = _("shipping cost")
+        verbose_name_plural = _("shipping costs")
+        constraints = [models.UniqueConstraint(fields=["warehouse", "province"], name="shippingcost_unique")]
+
+
+class Lane(models.Model):
+    """A transfer route between two warehouses with its cost per unit and lead time."""
+
+    source = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="lanes_out", verbose_name=_("from"))
+    destination = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="lanes_in", verbose_name=_("to"))
+    unit_cost = models.DecimalField(_("cost per unit"), max_digits=10, decimal_places=2)
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"), default=2)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["source", "destination"]
+        verbose_name = _("lane")
+        verbose_name_plural = _("lanes")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "destination"], name="lane_unique"),
+            models.CheckConstraint(condition=~Q(source=models.F("destination")), name="lane_not_loop"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.code} → {self.destination.code}"
+
+
+class TransferStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    DISPATCHED = "dispatched", _("Dispatched")
+    RECEIVING = "receiving", _("Partly received")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TransferPlan(models.Model):
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=TransferStatus.choices, default="draft")
+    note = models.TextField(_("note"), blank=True)
+    total_cost = models.DecimalField(_("total cost"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    created_by = models.CharField(_("created by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("transfer plan")
+        verbose_name_plural = _("transfer plans")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class TransferLine(models.Model):
+    plan = models.ForeignKey(TransferPlan, on_delete=models.CASCADE, related_name="lines")
+    source = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
+    destination = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    quantity = models.PositiveIntegerField(_("quantity"))
+    received = models.PositiveIntegerField(_("received"), default=0)
+    unit_cost = models.DecimalField(_("cost per unit"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    expected_arrival = models.DateField(_("expected arrival"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        verbose_name = _("transfer line")
+        verbose_name_plural = _("transfer lines")
+
+    @property
+    def outstanding(self) -> int:
+        return self.quantity - self.received
+
+
+class TransferEvent(models.Model):
+    """Append-only history of a transfer plan."""
+
+    plan = models.ForeignKey(TransferPlan, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=30)
+    status_from = models.CharField(max_length=20, blank=True)
+    status_to = models.CharField(max_length=20, blank=True)
+    actor_name = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class CountStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    POSTED = "posted", _("Posted")
+
+
+class Count(models.Model):
+    """A stocktake of one warehouse: expected vs counted per SKU; posting writes the differences."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="counts")
+    status = models.CharField(_("status"), max_length=10, choices=CountStatus.choices, default="open")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"warehouse": "warehouse_id"}
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("stocktake")
+        verbose_name_plural = _("stocktakes")
+
+
+class CountLine(models.Model):
+    count = models.ForeignKey(Count, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    expected = models.IntegerField(_("expected"))
+    counted = models.IntegerField(_("counted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["count", "product__sku"]
+        constraints = [models.UniqueConstraint(fields=["count", "product"], name="countline_unique")]
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.counted is None else self.counted - self.expected

@@ -1,0 +1,542 @@
+"""Every change of inventory state: one function per use case, the guard inside, the ledger move (and
+any order/transfer event) in the same transaction, side effects after commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oms.core.actor import Actor
+from oms.inventory import ledger, routing, transfers, workflow
+from oms.inventory.ledger import InsufficientStock
+from oms.inventory.models import (
+    Count,
+    CountLine,
+    CountStatus,
+    Product,
+    Reservation,
+    ReservationState,
+    Stock,
+    StockThreshold,
+    TransferEvent,
+    TransferLine,
+    TransferPlan,
+    TransferStatus,
+    Warehouse,
+)
+
+__all__ = ["InsufficientStock"]
+
+
+# --- receipts and adjustments ---
+
+
+@transaction.atomic
+def receive(
+    *,
+    product_id: int,
+    warehouse_id: int,
+    quantity: int,
+    actor: Actor,
+    reason: str = "",
+    location_id: int | None = None,
+) -> Any:
+    if quantity <= 0:
+        raise ValidationError({"quantity": _("Receive a positive quantity.")})
+    _active_warehouse(warehouse_id)
+    (move,) = ledger.apply(
+        [ledger.receipt(product_id, warehouse_id, quantity, location_id=location_id)], actor, reason=reason
+    )
+    return move
+
+
+@transaction.atomic
+def adjust(*, product_id: int, warehouse_id: int, quantity: int, actor: Actor, reason: str) -> Any:
+    """Signed correction of on-hand stock; a reason is required. Cannot take reserved units."""
+    if not quantity:
+        raise ValidationError({"quantity": _("An adjustment needs a non-zero quantity.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the stock is adjusted.")})
+    (move,) = ledger.apply([ledger.adjust(product_id, warehouse_id, quantity)], actor, reason=reason)
+    return move
+
+
+def _active_warehouse(warehouse_id: int) -> Warehouse:
+    w = Warehouse.objects.filter(pk=warehouse_id).first()
+    if w is None or not w.active:
+        raise ValidationError({"warehouse": _("Choose an active warehouse.")})
+    return w
+
+
+# --- reservations for orders ---
+
+
+def _lock_order(order_id: int) -> Any:
+    from oms.orders.models import Order
+
+    query = Order.objects.select_related("channel")
+    if connection.vendor == "postgresql":
+        query = query.select_for_update(of=("self",))
+    return query.get(pk=order_id)
+
+
+def active_reservations(order_id: int) -> list[Reservation]:
+    return list(Reservation.objects.filter(order_id=order_id, state=ReservationState.ACTIVE).order_by("pk"))
+
+
+def split_reason(decision: routing.Decision, codes: dict[int, str]) -> str:
+    if not decision.split:
+        return ""
+    return _(
+        "No single warehouse that delivers to this address has every line in stock; "
+        "shipping in %(parcels)s parcels from %(warehouses)s."
+    ) % {"parcels": decision.parcels, "warehouses": ", ".join(codes.get(w, str(w)) for w in decision.warehouse_ids)}
+
+
+@transaction.atomic
+def reserve_for_order(
+    order_id: int,
+    actor: Actor,
+    decision: routing.Decision | None = None,
+    *,
+    event_type: str = "stock_reserved",
+    reason: str | None = None,
+) -> list[Reservation]:
+    """Reserve every line of the order (kits as their components) or nothing.
+
+    Uses `decision` when given, else routes the order now. Idempotent: an order that already holds
+    active reservations gets them back unchanged. Raises InsufficientStock when stock is short."""
+    from oms.orders.events import record_event
+
+    order = _lock_order(order_id)
+    existing = active_reservations(order_id)
+    if existing:
+        return existing
+    if decision is None:
+        decision = routing.decide_for_order(order)
+    if not decision.feasible:
+        product_id, missing = next(iter(decision.shortages.items()))
+        sku = Product.objects.filter(pk=product_id).values_list("sku", flat=True).first() or ""
+        raise InsufficientStock(product_id, 0, missing, 0, sku)
+    lines = {ln.pk: ln for ln in order.lines.all()}
+    if any(a.line_id not in lines for a in decision.allocations):
+        raise ValidationError(_("The routing decision names lines that are not on this order."))
+    _check_covers(decision, lines)
+    deltas = [ledger.reserve(a.product_id, a.warehouse_id, a.quantity) for a in decision.allocations]
+    ledger.apply(deltas, actor, ref_type="order", ref_id=order.pk, reason=order.number)
+    rows = Reservation.objects.bulk_create(
+        [
+            Reservation(
+                order_id=order.pk,
+                line_id=a.line_id,
+                product_id=a.product_id,
+                warehouse_id=a.warehouse_id,
+                quantity=a.quantity,
+            )
+            for a in decision.allocations
+        ]
+    )
+    codes = dict(Warehouse.objects.filter(pk__in=decision.warehouse_ids).values_list("pk", "code"))
+    payload = decision.as_payload()
+    payload["warehouses"] = [codes.get(w, str(w)) for w in decision.warehouse_ids]
+    record_event(
+        order,
+        type=event_type,
+        actor=actor,
+        payload=payload,
+        reason=reason if reason is not None else split_reason(decision, codes),
+    )
+    if decision.warehouse_ids and order.warehouse_id != decision.warehouse_ids[0]:
+        type(order).objects.filter(pk=order.pk).update(warehouse_id=decision.warehouse_ids[0])
+    return rows
+
+
+def _check_covers(decision: routing.Decision, lines: dict[int, Any]) -> None:
+    """Every (kit-expanded) line quantity is allocated exactly once."""
+    wanted: dict[tuple[int, int], int] = defaultdict(int)
+    for it in routing.expand_lines(list(lines.values())):
+        wanted[(it.line_id, it.product_id)] += it.quantity
+    got: dict[tuple[int, int], int] = defaultdict(int)
+    for a in decision.allocations:
+        if a.quantity <= 0:
+            raise ValidationError(_("Allocated quantities must be positive."))
+        got[(a.line_id, a.product_id)] += a.quantity
+    if dict(wanted) != dict(got):
+        raise ValidationError(_("The routing decision does not cover every line of the order exactly."))
+
+
+@transaction.atomic
+def release_for_order(order_id: int, actor: Actor, reason: str = "") -> int:
+    """Give back every active reservation of the order (cancel, edit). Returns units released."""
+    from oms.orders.events import record_event
+
+    order = _lock_order(order_id)
+    held = active_reservations(order_id)
+    if not held:
+        return 0
+    ledger.apply(
+        [ledger.release(r.product_id, r.warehouse_id, r.quantity) for r in held],
+        actor,
+        ref_type="order",
+        ref_id=order.pk,
+        reason=reason or order.number,
+    )
+    Reservation.objects.filter(pk__in=[r.pk for r in held]).update(
+        state=ReservationState.RELEASED, closed_at=timezone.now()
+    )
+    units = sum(r.quantity for r in held)
+    record_event(order, type="stock_released", actor=actor, reason=reason, payload={"units": units})
+    return units
+
+
+@transaction.atomic
+def ship_for_order(order_id: int, actor: Actor) -> int:
+    """The goods left the warehouse: consume the reservation (on hand and reserved both drop)."""
+    from oms.orders.events import record_event
+
+    order = _lock_order(order_id)
+    held = active_reservations(order_id)
+    if not held:
+        return 0
+    ledger.apply(
+        [ledger.ship(r.product_id, r.warehouse_id, r.quantity) for r in held],
+        actor,
+        ref_type="order",
+        ref_id=order.pk,
+        reason=order.number,
+    )
+    Reservation.objects.filter(pk__in=[r.pk for r in held]).update(
+        state=ReservationState.SHIPPED, closed_at=timezone.now()
+    )
+    units = sum(r.quantity for r in held)
+    record_event(order, type="stock_shipped", actor=actor, payload={"units": units})
+    return units
+
+
+@transaction.atomic
+def override_routing(order_id: int, actor: Actor, line_warehouses: dict[int, int], reason: str) -> list[Reservation]:
+    """Staff choose the warehouse of each line themselves; the old reservation is released first."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the routing is overridden.")})
+    order = _lock_order(order_id)
+    lines = list(order.lines.all())
+    allocations = []
+    for it in routing.expand_lines(lines):
+        warehouse_id = line_warehouses.get(it.line_id)
+        if warehouse_id is None:
+            raise ValidationError(_("Choose a warehouse for every line."))
+        allocations.append(routing.Allocation(it.line_id, it.product_id, warehouse_id, it.quantity))
+    warehouse_ids = sorted({a.warehouse_id for a in allocations})
+    for w in Warehouse.objects.filter(pk__in=warehouse_ids):
+        if not w.active or not w.covers(order.province):
+            raise ValidationError(
+                _("%(warehouse)s does not deliver to %(province)s.")
+                % {"warehouse": w.code, "province": order.province or "-"}
+            )
+    release_for_order(order_id, actor, reason=_("Routing overridden: %(reason)s") % {"reason": reason})
+    decision = routing.Decision(
+        policy="manual", feasible=True, allocations=allocations, warehouse_ids=warehouse_ids, method="manual"
+    )
+    return reserve_for_order(order_id, actor, decision, event_type="routing_overridden", reason=reason)
+
+
+# --- thresholds ---
+
+
+@transaction.atomic
+def set_threshold(*, product_id: int, warehouse_id: int, minimum: int, target: int | None, actor: Actor) -> Any:
+    if minimum < 0 or (target is not None and target < 0):
+        raise ValidationError(_("Thresholds cannot be negative."))
+    row, _created = StockThreshold.objects.update_or_create(
+        product_id=product_id, warehouse_id=warehouse_id, defaults={"minimum": minimum, "target": target}
+    )
+    from oms.inventory import alerts
+
+    stock = ledger.stock_rows({(product_id, warehouse_id)})
+    alerts.evaluate(stock)
+    return row
+
+
+# --- stocktake ---
+
+
+@transaction.atomic
+def open_count(*, warehouse_id: int, actor: Actor, product_ids: list[int] | None = None, reason: str = "") -> Count:
+    """Snapshot the expected on-hand quantity of every (or the chosen) SKU in the warehouse."""
+    _active_warehouse(warehouse_id)
+    count = Count.objects.create(warehouse_id=warehouse_id, created_by=actor.name, reason=reason)
+    stock = Stock.objects.filter(warehouse_id=warehouse_id)
+    if product_ids:
+        stock = stock.filter(product_id__in=product_ids)
+    expected = {s.product_id: s.on_hand for s in stock}
+    for p in product_ids or []:
+        expected.setdefault(p, 0)
+    CountLine.objects.bulk_create([CountLine(count=count, product_id=p, expected=q) for p, q in expected.items()])
+    return count
+
+
+@transaction.atomic
+def record_counts(*, count_id: int, counted: dict[int, int], actor: Actor) -> Count:
+    count = (
+        Count.objects.select_for_update().get(pk=count_id)
+        if connection.vendor == "postgresql"
+        else (Count.objects.get(pk=count_id))
+    )
+    if count.status != CountStatus.OPEN:
+        raise ValidationError(_("This stocktake is already posted."))
+    for product_id, qty in counted.items():
+        if qty < 0:
+            raise ValidationError(_("Counted quantities cannot be negative."))
+        updated = CountLine.objects.filter(count=count, product_id=product_id).update(counted=qty)
+        if not updated:
+            CountLine.objects.create(count=count, product_id=product_id, expected=0, counted=qty)
+    return count
+
+
+@transaction.atomic
+def post_count(*, count_id: int, actor: Actor, reason: str) -> list[Any]:
+    """Post the differences (counted - expected) as count moves with the reason. Lines not counted are skipped.
+
+    Expected is re-read from the moment of posting minus moves since the count opened would be exact;
+    here the difference is taken against the snapshot, so count while the warehouse is quiet."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the differences are posted.")})
+    count = Count.objects.get(pk=count_id)
+    if count.status != CountStatus.OPEN:
+        raise ValidationError(_("This stocktake is already posted."))
+    deltas = [
+        ledger.adjust(line.product_id, count.warehouse_id, line.difference, kind="count")
+        for line in count.lines.all()
+        if line.counted is not None and line.difference
+    ]
+    moves = ledger.apply(deltas, actor, ref_type="count", ref_id=count.pk, reason=reason)
+    Count.objects.filter(pk=count.pk).update(status=CountStatus.POSTED, posted_at=timezone.now(), reason=reason)
+    return moves
+
+
+# --- transfer plans ---
+
+
+def _plan_event(plan: TransferPlan, type: str, actor: Actor, old: str, reason: str = "", **payload: Any) -> None:
+    TransferEvent.objects.create(
+        plan=plan,
+        type=type,
+        status_from=old,
+        status_to=plan.status,
+        actor_name=actor.name,
+        reason=reason,
+        payload=payload,
+    )
+
+
+def _lock_plan(plan_id: int) -> TransferPlan:
+    query = TransferPlan.objects.all()
+    if connection.vendor == "postgresql":
+        query = query.select_for_update()
+    return query.get(pk=plan_id)
+
+
+def _next_number() -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    n = TransferPlan.objects.filter(number__startswith=f"TP{stamp}").count() + 1
+    while TransferPlan.objects.filter(number=f"TP{stamp}-{n:03d}").exists():
+        n += 1
+    return f"TP{stamp}-{n:03d}"
+
+
+def _refresh_cost(plan: TransferPlan) -> None:
+    total = sum((ln.unit_cost * ln.quantity for ln in plan.lines.all()), transfers.money(0))
+    TransferPlan.objects.filter(pk=plan.pk).update(total_cost=total)
+    plan.total_cost = total
+
+
+@transaction.atomic
+def propose_transfer_plan(*, actor: Actor, note: str = "") -> TransferPlan | None:
+    """Solve the current demand and supply; None when nothing needs to move."""
+    instance = transfers.load_instance()
+    plan_result = transfers.solve(instance)
+    if not plan_result.flows:
+        return None
+    plan = TransferPlan.objects.create(number=_next_number(), created_by=actor.name, note=note)
+    today = timezone.localdate()
+    TransferLine.objects.bulk_create(
+        [
+            TransferLine(
+                plan=plan,
+                source_id=f.source,
+                destination_id=f.destination,
+                product_id=f.product_id,
+                quantity=f.quantity,
+                unit_cost=transfers.money(f.unit_cost),
+                expected_arrival=today + timedelta(days=f.lead_time_days),
+            )
+            for f in plan_result.flows
+        ]
+    )
+    _refresh_cost(plan)
+    _plan_event(plan, "proposed", actor, "", moved=plan_result.moved, unmet=plan_result.unmet)
+    return plan
+
+
+def _validate_line(plan: TransferPlan, source_id: int, destination_id: int, product_id: int, qty: int, line_pk=None):
+    from oms.inventory.models import Lane
+
+    if qty <= 0:
+        raise ValidationError({"quantity": _("Move a positive quantity.")})
+    if source_id == destination_id:
+        raise ValidationError({"destination": _("Source and destination must differ.")})
+    lane = Lane.objects.filter(source_id=source_id, destination_id=destination_id, active=True).first()
+    if lane is None:
+        raise ValidationError({"destination": _("There is no active lane between these warehouses.")})
+    can = transfers.spare(product_id, source_id, exclude_plan=plan.pk)
+    same_plan = plan.lines.filter(product_id=product_id, source_id=source_id)
+    if line_pk is not None:
+        same_plan = same_plan.exclude(pk=line_pk)
+    can -= sum(ln.quantity for ln in same_plan)
+    if qty > can:
+        raise ValidationError({"quantity": _("The source can spare only %(n)s units.") % {"n": max(0, can)}})
+    return lane
+
+
+@transaction.atomic
+def edit_transfer_line(*, line_id: int, quantity: int, actor: Actor) -> TransferLine | None:
+    """Change a draft line's quantity (0 removes it), never beyond what the source can spare."""
+    line = TransferLine.objects.select_related("plan").get(pk=line_id)
+    plan = _lock_plan(line.plan_id)
+    if plan.status not in workflow.EDITABLE:
+        raise ValidationError(_("Only a draft plan can be edited."))
+    if quantity == 0:
+        line.delete()
+        _refresh_cost(plan)
+        _plan_event(plan, "line_removed", actor, plan.status, product=line.product_id)
+        return None
+    _validate_line(plan, line.source_id, line.destination_id, line.product_id, quantity, line_pk=line.pk)
+    old = line.quantity
+    line.quantity = quantity
+    line.save(update_fields=["quantity"])
+    _refresh_cost(plan)
+    _plan_event(plan, "line_edited", actor, plan.status, line=line.pk, before=old, after=quantity)
+    return line
+
+
+@transaction.atomic
+def add_transfer_line(
+    *, plan_id: int, source_id: int, destination_id: int, product_id: int, quantity: int, actor: Actor
+) -> TransferLine:
+    plan = _lock_plan(plan_id)
+    if plan.status not in workflow.EDITABLE:
+        raise ValidationError(_("Only a draft plan can be edited."))
+    lane = _validate_line(plan, source_id, destination_id, product_id, quantity)
+    line = TransferLine.objects.create(
+        plan=plan,
+        source_id=source_id,
+        destination_id=destination_id,
+        product_id=product_id,
+        quantity=quantity,
+        unit_cost=lane.unit_cost,
+        expected_arrival=timezone.localdate() + timedelta(days=lane.lead_time_days),
+    )
+    _refresh_cost(plan)
+    _plan_event(plan, "line_added", actor, plan.status, line=line.pk)
+    return line
+
+
+def _transition(plan_id: int, target: str, action: str, actor: Actor, reason: str = "", **payload: Any):
+    plan = _lock_plan(plan_id)
+    old = plan.status
+    workflow.ensure(old, target, action)
+    plan.status = target
+    plan.save(update_fields=["status", "updated_at"])
+    _plan_event(plan, action, actor, old, reason, **payload)
+    return plan
+
+
+@transaction.atomic
+def approve_transfer(plan_id: int, actor: Actor) -> TransferPlan:
+    plan = _lock_plan(plan_id)
+    if not plan.lines.exists():
+        raise ValidationError(_("A plan without lines cannot be approved."))
+    return _transition(plan_id, TransferStatus.APPROVED, "approve_transfer", actor)
+
+
+@transaction.atomic
+def reopen_transfer(plan_id: int, actor: Actor) -> TransferPlan:
+    return _transition(plan_id, TransferStatus.DRAFT, "reopen_transfer", actor)
+
+
+@transaction.atomic
+def cancel_transfer(plan_id: int, actor: Actor, reason: str = "") -> TransferPlan:
+    plan = _lock_plan(plan_id)
+    return _transition(plan.pk, TransferStatus.CANCELLED, "cancel_transfer", actor, reason)
+
+
+@transaction.atomic
+def dispatch_transfer(plan_id: int, actor: Actor) -> TransferPlan:
+    """Stock leaves each source (transfer_out) and shows as in transit at the destination."""
+    plan = _lock_plan(plan_id)
+    workflow.ensure(plan.status, TransferStatus.DISPATCHED, "dispatch_transfer")
+    deltas = []
+    for ln in plan.lines.all():
+        deltas.append(ledger.Delta("transfer_out", ln.product_id, ln.source_id, -ln.quantity, d_on_hand=-ln.quantity))
+        deltas.append(
+            ledger.Delta("transfer_out", ln.product_id, ln.destination_id, ln.quantity, d_in_transit=ln.quantity)
+        )
+    ledger.apply(deltas, actor, ref_type="transfer", ref_id=plan.pk, reason=plan.number)
+    return _transition(plan_id, TransferStatus.DISPATCHED, "dispatch_transfer", actor)
+
+
+@transaction.atomic
+def receive_transfer(plan_id: int, received: dict[int, int], actor: Actor) -> TransferPlan:
+    """Goods arrived: {line_id: units now received}. Partial receipts allowed; complete lines close the plan."""
+    plan = _lock_plan(plan_id)
+    if plan.status not in (TransferStatus.DISPATCHED, TransferStatus.RECEIVING):
+        workflow.ensure(plan.status, TransferStatus.RECEIVING, "receive_transfer")
+    lines = {ln.pk: ln for ln in plan.lines.all()}
+    deltas = []
+    for line_id, qty in received.items():
+        if not qty:
+            continue
+        ln = lines.get(int(line_id))
+        if ln is None:
+            raise ValidationError(_("That line is not on this plan."))
+        if qty < 0 or qty > ln.outstanding:
+            raise ValidationError(
+                {
+                    "quantity": _("Receive between 0 and %(n)s units of line %(line)s.")
+                    % {"n": ln.outstanding, "line": ln.pk}
+                }
+            )
+        deltas.append(
+            ledger.Delta("transfer_in", ln.product_id, ln.destination_id, qty, d_on_hand=qty, d_in_transit=-qty)
+        )
+        TransferLine.objects.filter(pk=ln.pk).update(received=ln.received + qty)
+        ln.received += qty
+    if not deltas:
+        raise ValidationError(_("Enter the quantity received for at least one line."))
+    ledger.apply(deltas, actor, ref_type="transfer", ref_id=plan.pk, reason=plan.number)
+    done = all(ln.outstanding == 0 for ln in lines.values())
+    target = TransferStatus.DONE if done else TransferStatus.RECEIVING
+    return _transition(plan_id, target, "receive_transfer", actor, received={str(k): v for k, v in received.items()})
+
+
+@transaction.atomic
+def close_transfer(plan_id: int, actor: Actor, reason: str) -> TransferPlan:
+    """Close a plan whose goods will not all arrive: the missing units leave in-transit as a recorded loss."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the missing units will not arrive.")})
+    plan = _lock_plan(plan_id)
+    workflow.ensure(plan.status, TransferStatus.DONE, "close_transfer")
+    missing = [(ln, ln.outstanding) for ln in plan.lines.all() if ln.outstanding > 0]
+    deltas = [
+        ledger.Delta("adjust", ln.product_id, ln.destination_id, -q, d_in_transit=-q, reason=reason)
+        for ln, q in missing
+    ]
+    ledger.apply(deltas, actor, ref_type="transfer", ref_id=plan.pk, reason=reason)
+    differences = {str(ln.pk): q for ln, q in missing}
+    return _transition(plan_id, TransferStatus.DONE, "close_transfer", actor, reason, differences=differences)
