@@ -32,13 +32,18 @@ def scope_of(user: Any) -> UserScope:
     cached = getattr(user, "_oms_scope", None)
     if cached is not None:
         return cached
+    # Two small queries on the M2M tables (no profile row fetch); cached on the user object, which
+    # lives for one request.
     profile_model = apps.get_model("accounts", "UserProfile")
-    profile = profile_model.objects.filter(user=user).first()
-    scope = UserScope()
-    if profile is not None:
-        channels = frozenset(profile.channels.values_list("pk", flat=True))
-        warehouses = frozenset(profile.warehouses.values_list("pk", flat=True))
-        scope = UserScope(channels or None, warehouses or None)
+    channels = frozenset(
+        profile_model.channels.through.objects.filter(userprofile__user_id=user.pk).values_list("channel_id", flat=True)
+    )
+    warehouses = frozenset(
+        profile_model.warehouses.through.objects.filter(userprofile__user_id=user.pk).values_list(
+            "warehouse_id", flat=True
+        )
+    )
+    scope = UserScope(channels or None, warehouses or None)
     user._oms_scope = scope
     return scope
 
@@ -58,3 +63,13 @@ def restrict(queryset: models.QuerySet, user: Any) -> models.QuerySet:
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user: Any) -> ScopedQuerySet:
         return restrict(self, user)  # type: ignore[return-value]
+
+
+def get_in_scope_or_404(queryset: models.QuerySet | type[models.Model], user: Any, **lookup: Any) -> Any:
+    """The one object matching `lookup` among those `user` may see; 404 otherwise (also when it
+    exists outside the user's scope, so ids of other warehouses/channels are not revealed)."""
+    from django.shortcuts import get_object_or_404
+
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    return get_object_or_404(restrict(queryset, user), **lookup)
