@@ -62,6 +62,11 @@ class Order(models.Model):
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.RECEIVED, db_index=True
     )
     problems = models.JSONField(_("problems"), default=list, blank=True)
+    source = models.CharField(_("arrived by"), max_length=20, blank=True)
+    # Fingerprint of the platform's content: a re-delivery with the same one is "unchanged".
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Who + where + what: finds likely duplicates across external ids (orders.rules.content_signature).
+    content_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
     tracking_number = models.CharField(_("tracking number"), max_length=40, unique=True, null=True, blank=True)
     warehouse = models.ForeignKey(
         "inventory.Warehouse",
@@ -88,6 +93,13 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at"], name="order_status_created"),
             models.Index(fields=["channel", "status"], name="order_channel_status"),
+            models.Index(fields=["order_type", "-created_at"], name="order_type_created"),
+            models.Index(fields=["total_amount"], name="order_total"),
+            models.Index(fields=["customer_name"], name="order_customer_name"),
+        ]
+        permissions = [
+            ("view_personal_data", _("Can see customers' phone numbers and ID cards unmasked")),
+            ("export_orders", _("Can export orders")),
         ]
 
     def __str__(self) -> str:
@@ -144,3 +156,106 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.type}"
+
+
+class RuleField(models.TextChoices):
+    AMOUNT = "amount", _("Total amount")
+    CHANNEL = "channel", _("Channel code")
+    PLATFORM = "platform", _("Platform")
+    ORDER_TYPE = "order_type", _("Order type")
+    TAG = "tag", _("Tag")
+    PROVINCE = "province", _("Province")
+
+
+class RuleOperator(models.TextChoices):
+    EQ = "eq", _("equals")
+    NE = "ne", _("differs from")
+    LT = "lt", _("less than")
+    LTE = "lte", _("at most")
+    GT = "gt", _("greater than")
+    GTE = "gte", _("at least")
+    IN = "in", _("is one of (comma separated)")
+    CONTAINS = "contains", _("contains")
+    BETWEEN = "between", _("between (low,high: low ≤ x < high)")
+
+
+class ClassificationRule(models.Model):
+    """One classification rule: when `field operator value` holds, the order gets `label`.
+
+    Every matching rule adds its label (rules are not exclusive); `position` orders the labels."""
+
+    name = models.CharField(_("name"), max_length=100)
+    field = models.CharField(_("field"), max_length=20, choices=RuleField.choices)
+    operator = models.CharField(_("operator"), max_length=10, choices=RuleOperator.choices)
+    value = models.CharField(_("value"), max_length=300)
+    label = models.SlugField(_("class"), max_length=50)
+    position = models.PositiveIntegerField(_("position"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("classification rule")
+        verbose_name_plural = _("classification rules")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.field} {self.operator} {self.value} -> {self.label}"
+
+
+class SavedView(models.Model):
+    """A user's named order-list filter (the list's query string)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="order_views")
+    name = models.CharField(_("name"), max_length=100)
+    query = models.TextField(_("query"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved view")
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="order_saved_view_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IntakeAlert(models.Model):
+    """An order that arrived with problems: shown to order clerks until it is corrected."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="alerts")
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("intake alert")
+
+    def __str__(self) -> str:
+        return f"alert {self.order_id}"
+
+
+class IdempotencyKey(models.Model):
+    """An API request key: the same key and body gets the same answer; a different body is refused."""
+
+    key = models.CharField(max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="order_idempotency_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class NumberSequence(models.Model):
+    """Counters for human-readable numbers (SO00000001); blocks are reserved with one UPDATE."""
+
+    name = models.CharField(max_length=30, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -1,0 +1,569 @@
+"""Order intake: the one door every order comes in by (webhooks, pulls, files, API, manual entry).
+
+`ingest` / `ingest_many` normalise an IncomingOrder, map platform SKUs, check, classify, and create
+or update the Order, its lines and its events, deduplicated on (channel, external_id). Nothing is
+dropped: an order with problems is kept in "invalid" with the problems listed and an alert.
+
+ingest_many is built for bulk imports: one transaction per batch, a handful of queries per batch
+(existing orders, SKU mappings, products, duplicates), bulk_create for new orders, lines, events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from oms.core.actor import Actor
+from oms.orders import hooks, rules, workflow
+from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
+from oms.orders.models import (
+    ClassificationRule,
+    IntakeAlert,
+    NumberSequence,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
+from oms.orders.rules import Draft, DraftLine, Problem
+
+BATCH_SIZE = 500
+
+# Order statuses in which a platform update still changes the order; later it is only recorded.
+EDITABLE = {OrderStatus.RECEIVED, OrderStatus.INVALID, OrderStatus.PENDING_REVIEW, OrderStatus.REJECTED}
+SHIPPED_OR_LATER = {
+    OrderStatus.SHIPPED,
+    OrderStatus.IN_TRANSIT,
+    OrderStatus.OUT_FOR_DELIVERY,
+    OrderStatus.DELIVERED,
+    OrderStatus.CLOSED,
+}
+
+
+@dataclass
+class IngestResult:
+    order: Order | None
+    outcome: str  # "created" | "updated" | "unchanged" | "stale" | "cancelled"
+    problems: list[Problem] = field(default_factory=list)
+
+
+def ingest(*, channel: Any, incoming: Any, actor: Actor, source: str, delivery_id: int | None = None) -> IngestResult:
+    """Create or update one order from a platform's canonical IncomingOrder."""
+    return ingest_many(channel=channel, incomings=[incoming], actor=actor, source=source, delivery_id=delivery_id)[0]
+
+
+def ingest_many(
+    *,
+    channel: Any,
+    incomings: Sequence[Any],
+    actor: Actor,
+    source: str,
+    delivery_id: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> list[IngestResult]:
+    """Same semantics as `ingest`, for many orders of one channel; results in input order."""
+    ctx = _Context(channel, actor, source, delivery_id)
+    results: list[IngestResult] = []
+    batch: list[Any] = []
+    seen: set[str] = set()
+    for incoming in incomings:
+        key = str(incoming.external_id)
+        if key in seen or len(batch) >= batch_size:  # a repeated id goes to the next batch, in order
+            results.extend(_ingest_batch(ctx, batch))
+            batch, seen = [], set()
+        batch.append(incoming)
+        seen.add(key)
+    if batch:
+        results.extend(_ingest_batch(ctx, batch))
+    return results
+
+
+# --- context shared by the batches of one call ------------------------------------------------
+
+
+class _Context:
+    def __init__(self, channel: Any, actor: Actor, source: str, delivery_id: int | None) -> None:
+        from oms.system import params
+
+        self.channel = channel
+        self.actor = actor
+        self.source = source[:20]
+        self.delivery_id = delivery_id
+        self.roles = workflow.roles_of(actor)
+        self.tolerance = Decimal(str(params.get("workflow.amount_tolerance")))
+        self.require_id_card = bool(params.get("workflow.require_id_card"))
+        self.window = timedelta(hours=int(params.get("workflow.duplicate_window_hours")))
+        self.rules = load_rules()
+        self.sku_cache: dict[str, tuple[int, str, int] | None] = {}
+
+    def map_skus(self, platform_skus: Iterable[str]) -> None:
+        """Fill the cache: platform SKU -> (product id, our SKU, units per platform unit) or None."""
+        from oms.channels.models import SkuMapping
+        from oms.inventory.models import Product
+
+        wanted = {s for s in platform_skus if s and s not in self.sku_cache}
+        if not wanted:
+            return
+        for ps, pid, sku, qty in SkuMapping.objects.filter(channel=self.channel, platform_sku__in=wanted).values_list(
+            "platform_sku", "product_id", "product__sku", "quantity"
+        ):
+            self.sku_cache[ps] = (pid, sku, qty or 1)
+        rest = wanted - self.sku_cache.keys()
+        if rest:
+            for pid, sku in Product.objects.filter(sku__in=rest).values_list("pk", "sku"):
+                self.sku_cache[sku] = (pid, sku, 1)
+        for s in wanted - self.sku_cache.keys():
+            self.sku_cache[s] = None
+
+
+def load_rules() -> list[rules.RuleSpec]:
+    return [
+        rules.RuleSpec(r.field, r.operator, r.value, r.label)
+        for r in ClassificationRule.objects.filter(active=True).order_by("position", "pk")
+    ]
+
+
+def facts_for(order: Order, channel: Any) -> dict[str, Any]:
+    return {
+        "amount": order.total_amount,
+        "channel": channel.code,
+        "platform": channel.platform,
+        "order_type": order.order_type,
+        "tags": list(order.tags or []),
+        "province": order.province,
+    }
+
+
+# --- normalising ------------------------------------------------------------------------------
+
+
+def _clip(value: Any, size: int) -> str:
+    return ("" if value is None else str(value)).strip()[:size]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+@dataclass
+class _Prepared:
+    incoming: Any
+    values: dict[str, Any]  # Order field values
+    lines: list[DraftLine]
+    draft: Draft
+    problems: list[Problem]
+    source_hash: str
+    content_key: str
+
+
+def prepare(ctx: _Context, incoming: Any) -> _Prepared:
+    """Normalise one IncomingOrder into Order values, mapped lines and the checks' problems."""
+    addr = incoming.address
+    name = rules.normalise_name(incoming.customer_name or addr.name)
+    phone = rules.normalise_phone(incoming.customer_phone or addr.phone)
+    resolved, detail = rules.resolve_address(addr.province, addr.city, addr.district, addr.detail, addr.raw)
+    lines: list[DraftLine] = []
+    for ln in incoming.lines:
+        unit = rules.money(ln.unit_price)
+        qty = int(ln.quantity or 0)
+        total = rules.money(ln.line_total) if ln.line_total is not None else (unit * qty).quantize(rules.CENT)
+        mapped = ctx.sku_cache.get(ln.platform_sku or "")
+        lines.append(
+            DraftLine(
+                platform_sku=_clip(ln.platform_sku, 100),
+                name=_clip(ln.name, 300) or _clip(ln.platform_sku, 300),
+                quantity=qty,
+                unit_price=unit,
+                line_total=total,
+                sku=mapped[1] if mapped else "",
+                product_id=mapped[0] if mapped else None,
+                spec=_clip(ln.spec, 300),
+                external_line_id=_clip(ln.external_line_id, 100),
+            )
+        )
+    lines_sum = sum((ln.line_total for ln in lines), rules.ZERO)
+    goods = rules.money(incoming.goods_amount) if incoming.goods_amount is not None else lines_sum
+    shipping = rules.money(incoming.shipping_amount)
+    discount = rules.money(incoming.discount_amount)
+    total = rules.money(incoming.total_amount) if incoming.total_amount is not None else goods + shipping - discount
+    order_type = incoming.order_type if incoming.order_type in OrderType.values else OrderType.NORMAL
+    draft = Draft(
+        customer_name=name,
+        customer_phone=phone,
+        customer_id_card=_clip(incoming.customer_id_card, 30).upper(),
+        province=resolved.province if resolved else addr.province,
+        city=resolved.city if resolved else addr.city,
+        district=resolved.district if resolved else addr.district,
+        address_detail=detail,
+        address_raw=addr.raw,
+        address_resolved=resolved is not None,
+        order_type=order_type,
+        payment_method=incoming.payment_method or "",
+        tags=[str(t) for t in incoming.tags],
+        lines=lines,
+        goods_amount=goods,
+        shipping_amount=shipping,
+        discount_amount=discount,
+        total_amount=total,
+        paid_amount=rules.money(incoming.paid_amount),
+    )
+    problems = rules.check_all(draft, tolerance=ctx.tolerance, require_id_card=ctx.require_id_card)
+    raw_line = addr.raw or " ".join(x for x in (addr.province, addr.city, addr.district, addr.detail) if x)
+    values = {
+        "shop": _clip(incoming.shop or ctx.channel.shop, 200),
+        "external_number": _clip(incoming.external_number, 100),
+        "order_type": order_type,
+        "tags": draft.tags,
+        "customer_name": name[:200],
+        "customer_phone": phone[:40],
+        "customer_email": _clip(incoming.customer_email, 254),
+        "customer_id_card": draft.customer_id_card,
+        "buyer_id": _clip(incoming.buyer_id, 200),
+        "country": _clip(addr.country or "CN", 2).upper(),
+        "province": _clip(draft.province, 50),
+        "city": _clip(draft.city, 50),
+        "district": _clip(draft.district, 50),
+        "address_detail": _clip(detail, 500),
+        "postcode": _clip(addr.postcode, 20),
+        "address_raw": raw_line,
+        "buyer_note": incoming.buyer_note or "",
+        "seller_note": incoming.seller_note or "",
+        "currency": _clip(incoming.currency or "CNY", 3).upper(),
+        "goods_amount": goods,
+        "shipping_amount": shipping,
+        "discount_amount": discount,
+        "total_amount": total,
+        "paid_amount": draft.paid_amount,
+        "payment_method": _clip(incoming.payment_method, 50),
+        "payment_status": incoming.payment_status
+        if incoming.payment_status in PaymentStatus.values
+        else PaymentStatus.UNPAID,
+        "transaction_id": _clip(incoming.transaction_id, 100),
+        "placed_at": _aware(incoming.placed_at),
+        "paid_at": _aware(incoming.paid_at),
+    }
+    fingerprint = json.dumps(
+        [
+            {k: str(v) for k, v in values.items()},
+            [[ln.platform_sku, ln.name, ln.spec, ln.quantity, str(ln.unit_price), str(ln.line_total)] for ln in lines],
+            bool(incoming.cancelled),
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    content_key = rules.content_signature(
+        phone, draft.province, draft.city, draft.district, detail, [(ln.platform_sku, ln.quantity) for ln in lines]
+    )
+    return _Prepared(
+        incoming=incoming,
+        values=values,
+        lines=lines,
+        draft=draft,
+        problems=problems,
+        source_hash=hashlib.sha256(fingerprint.encode()).hexdigest(),
+        content_key=content_key,
+    )
+
+
+def line_objects(order: Order, lines: list[DraftLine], sku_cache: dict[str, Any]) -> list[OrderLine]:
+    out = []
+    for n, ln in enumerate(lines, start=1):
+        mapped = sku_cache.get(ln.platform_sku)
+        units = mapped[2] if mapped else 1
+        out.append(
+            OrderLine(
+                order=order,
+                line_no=n,
+                platform_sku=ln.platform_sku,
+                product_id=ln.product_id,
+                sku=ln.sku,
+                name=ln.name,
+                spec=ln.spec,
+                # A platform listing may sell a pack: store our units; the line total stays the same.
+                quantity=ln.quantity * units,
+                unit_price=(ln.unit_price / units).quantize(rules.CENT) if units > 1 else ln.unit_price,
+                line_total=ln.line_total,
+                external_line_id=ln.external_line_id,
+            )
+        )
+    return out
+
+
+def next_numbers(count: int) -> list[str]:
+    """Reserve `count` order numbers with one UPDATE (inside the caller's transaction)."""
+    if count <= 0:
+        return []
+    NumberSequence.objects.get_or_create(name="order")
+    NumberSequence.objects.filter(name="order").update(value=F("value") + count)
+    last = NumberSequence.objects.get(name="order").value
+    return [f"SO{n:08d}" for n in range(last - count + 1, last + 1)]
+
+
+# --- duplicates -------------------------------------------------------------------------------
+
+
+def _when(order_placed: datetime | None, fallback: datetime) -> datetime:
+    return order_placed or fallback
+
+
+def duplicate_problems(ctx: _Context, batch: list[_Prepared], exclude_ids: set[str]) -> dict[int, list[Problem]]:
+    """Problems per batch index for orders duplicating one already held (or earlier in the batch)."""
+    found: dict[int, list[Problem]] = {}
+    numbers = {p.values["external_number"] for p in batch if p.values["external_number"]}
+    held_numbers: dict[str, str] = {}
+    if numbers:
+        for ext_no, ext_id, number in (
+            Order.objects.filter(channel=ctx.channel, external_number__in=numbers)
+            .exclude(status=OrderStatus.CANCELLED)
+            .values_list("external_number", "external_id", "number")
+        ):
+            if ext_id not in exclude_ids:
+                held_numbers.setdefault(ext_no, number)
+    keys = {p.content_key for p in batch}
+    held_content: dict[str, list[tuple[str, str, datetime]]] = {}
+    if ctx.window.total_seconds() > 0:
+        for key, ext_id, number, placed, created in (
+            Order.objects.filter(content_key__in=keys)
+            .exclude(status=OrderStatus.CANCELLED)
+            .values_list("content_key", "external_id", "number", "placed_at", "created_at")
+        ):
+            held_content.setdefault(key, []).append((ext_id, number, _when(placed, created)))
+    now = timezone.now()
+    seen_numbers: dict[str, str] = {}
+    seen_content: dict[str, list[tuple[str, str, datetime]]] = {}
+    for i, p in enumerate(batch):
+        ext_id = str(p.incoming.external_id)
+        ext_no = p.values["external_number"]
+        mine: list[Problem] = []
+        other = held_numbers.get(ext_no) or seen_numbers.get(ext_no) if ext_no else None
+        if other:
+            mine.append(Problem("duplicate_external_number", "external_number", {"other": other}))
+        when = _when(p.values["placed_at"], now)
+        if ctx.window.total_seconds() > 0 and p.lines:
+            for other_id, other_number, other_when in held_content.get(p.content_key, []) + seen_content.get(
+                p.content_key, []
+            ):
+                if other_id != ext_id and abs(when - other_when) <= ctx.window:
+                    mine.append(Problem("duplicate_content", "", {"other": other_number}))
+                    break
+        if mine:
+            found[i] = mine
+        if ext_no:
+            seen_numbers.setdefault(ext_no, ext_id)
+        seen_content.setdefault(p.content_key, []).append((ext_id, ext_id, when))
+    return found
+
+
+# --- one batch --------------------------------------------------------------------------------
+
+
+def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
+    ctx.map_skus(ln.platform_sku for inc in incomings for ln in inc.lines)
+    prepared = [prepare(ctx, inc) for inc in incomings]
+    ids = [str(inc.external_id)[:100] for inc in incomings]
+    results: list[IngestResult | None] = [None] * len(prepared)
+    pending_review: list[int] = []
+    with transaction.atomic():
+        existing = {
+            o.external_id: o for o in Order.objects.select_for_update().filter(channel=ctx.channel, external_id__in=ids)
+        }
+        dupes = duplicate_problems(ctx, prepared, set(ids))
+        for i, p in enumerate(prepared):
+            p.problems.extend(dupes.get(i, []))
+        new_index = [i for i, ext in enumerate(ids) if ext not in existing]
+        numbers = next_numbers(len(new_index))
+        to_create: list[Order] = []
+        for number, i in zip(numbers, new_index, strict=True):
+            p = prepared[i]
+            order = _new_order(ctx, p, ids[i], number)
+            to_create.append(order)
+        Order.objects.bulk_create(to_create)
+        new_lines: list[OrderLine] = []
+        new_events: list[OrderEvent] = []
+        alerts: list[IntakeAlert] = []
+        for order, i in zip(to_create, new_index, strict=True):
+            p = prepared[i]
+            new_lines.extend(line_objects(order, p.lines, ctx.sku_cache))
+            new_events.append(
+                _event(
+                    ctx,
+                    order,
+                    "created",
+                    OrderStatus.RECEIVED,
+                    order.status,
+                    {"problems": [pr.as_dict() for pr in p.problems], "classes": order.classes},
+                )
+            )
+            if order.status == OrderStatus.INVALID:
+                alerts.append(IntakeAlert(order=order, problems=order.problems))
+            elif order.status == OrderStatus.PENDING_REVIEW:
+                pending_review.append(order.pk)
+            results[i] = IngestResult(order, "created", p.problems)
+        OrderLine.objects.bulk_create(new_lines)
+        for i, ext in enumerate(ids):
+            if ext in existing:
+                results[i] = _apply_to_existing(ctx, existing[ext], prepared[i], new_events, alerts, pending_review)
+        OrderEvent.objects.bulk_create(new_events)
+        IntakeAlert.objects.bulk_create(alerts)
+        if pending_review:
+            waiting = list(pending_review)
+            transaction.on_commit(lambda: [hooks.fire_pending_review(pk) for pk in waiting])
+    return [r for r in results if r is not None]
+
+
+def _target_status(problems: list[Problem]) -> str:
+    return OrderStatus.INVALID if problems else OrderStatus.PENDING_REVIEW
+
+
+def _new_order(ctx: _Context, p: _Prepared, external_id: str, number: str) -> Order:
+    if p.incoming.cancelled:
+        target = OrderStatus.CANCELLED
+        workflow.ensure(OrderStatus.RECEIVED, target, ctx.roles | {workflow.SYSTEM}, action="cancel_from_platform")
+    else:
+        target = _target_status(p.problems)
+        workflow.ensure(OrderStatus.RECEIVED, target, ctx.roles, action="intake_order")
+    order = Order(
+        number=number,
+        channel=ctx.channel,
+        external_id=external_id,
+        status=target,
+        problems=[pr.as_dict() for pr in p.problems],
+        source=ctx.source,
+        source_hash=p.source_hash,
+        content_key=p.content_key,
+        source_updated_at=_aware(p.incoming.updated_at),
+        **p.values,
+    )
+    order.classes = rules.classify(ctx.rules, facts_for(order, ctx.channel))
+    return order
+
+
+def _event(
+    ctx: _Context, order: Order, type: str, status_from: str, status_to: str, payload: dict[str, Any], reason: str = ""
+) -> OrderEvent:
+    return OrderEvent(
+        order=order,
+        type=type,
+        status_from=status_from,
+        status_to=status_to,
+        actor_kind=ctx.actor.kind,
+        actor_user_id=ctx.actor.user_id,
+        actor_name=ctx.actor.name[:150],
+        reason=reason,
+        payload={"source": ctx.source, "delivery_id": ctx.delivery_id, **payload},
+    )
+
+
+def _apply_to_existing(
+    ctx: _Context,
+    order: Order,
+    p: _Prepared,
+    events: list[OrderEvent],
+    alerts: list[IntakeAlert],
+    pending_review: list[int],
+) -> IngestResult:
+    incoming_at = _aware(p.incoming.updated_at)
+    if incoming_at and order.source_updated_at and incoming_at < order.source_updated_at:
+        return IngestResult(order, "stale", [])
+    if p.incoming.cancelled:
+        return _cancel_from_platform(ctx, order, p, events)
+    if order.source_hash == p.source_hash:
+        if incoming_at and (order.source_updated_at is None or incoming_at > order.source_updated_at):
+            Order.objects.filter(pk=order.pk).update(source_updated_at=incoming_at)
+            order.source_updated_at = incoming_at
+        return IngestResult(order, "unchanged", [Problem.from_dict(d) for d in order.problems])
+    if order.status not in EDITABLE:
+        # Past review the platform's change is recorded for a person to act on, not applied.
+        events.append(_event(ctx, order, "platform_update_not_applied", "", "", {"changes": _diff(order, p.values)}))
+        order.source_hash = p.source_hash
+        order.source_updated_at = incoming_at or order.source_updated_at
+        Order.objects.filter(pk=order.pk).update(
+            source_hash=order.source_hash, source_updated_at=order.source_updated_at
+        )
+        return IngestResult(order, "updated", [])
+    changes = _diff(order, p.values)
+    before = order.status
+    for name, value in p.values.items():
+        setattr(order, name, value)
+    order.problems = [pr.as_dict() for pr in p.problems]
+    order.source_hash = p.source_hash
+    order.content_key = p.content_key
+    order.source_updated_at = incoming_at or order.source_updated_at
+    order.classes = rules.classify(ctx.rules, facts_for(order, ctx.channel))
+    if before in (OrderStatus.INVALID, OrderStatus.PENDING_REVIEW):
+        target = _target_status(p.problems)
+        if target != before:
+            workflow.ensure(before, target, ctx.roles, action="recheck_order")
+            order.status = target
+    order.version += 1
+    order.save()
+    order.lines.all().delete()
+    OrderLine.objects.bulk_create(line_objects(order, p.lines, ctx.sku_cache))
+    events.append(
+        _event(
+            ctx,
+            order,
+            "updated",
+            before if order.status != before else "",
+            order.status if order.status != before else "",
+            {"changes": changes, "problems": order.problems},
+        )
+    )
+    if order.status == OrderStatus.INVALID and before != OrderStatus.INVALID:
+        alerts.append(IntakeAlert(order=order, problems=order.problems))
+    if order.status == OrderStatus.PENDING_REVIEW and before != OrderStatus.PENDING_REVIEW:
+        IntakeAlert.objects.filter(order=order, resolved_at=None).update(resolved_at=timezone.now())
+        pending_review.append(order.pk)
+    return IngestResult(order, "updated", p.problems)
+
+
+def _cancel_from_platform(ctx: _Context, order: Order, p: _Prepared, events: list[OrderEvent]) -> IngestResult:
+    incoming_at = _aware(p.incoming.updated_at)
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.CLOSED):
+        return IngestResult(order, "unchanged", [])
+    try:
+        workflow.ensure(order.status, OrderStatus.CANCELLED, ctx.roles | {workflow.SYSTEM}, "cancel_from_platform")
+    except workflow.TransitionNotAllowed as exc:
+        # Already shipped: the platform's cancellation is recorded for customer service, not applied.
+        events.append(_event(ctx, order, "platform_cancel_refused", "", "", {}, reason=str(exc)))
+        Order.objects.filter(pk=order.pk).update(source_updated_at=incoming_at or order.source_updated_at)
+        return IngestResult(order, "unchanged", [])
+    before = order.status
+    order.status = OrderStatus.CANCELLED
+    order.source_hash = p.source_hash
+    order.source_updated_at = incoming_at or order.source_updated_at
+    order.version += 1
+    order.save(update_fields=["status", "source_hash", "source_updated_at", "version", "updated_at"])
+    IntakeAlert.objects.filter(order=order, resolved_at=None).update(resolved_at=timezone.now())
+    events.append(_event(ctx, order, "cancelled", before, OrderStatus.CANCELLED, {}, reason="cancelled on platform"))
+    return IngestResult(order, "cancelled", [])
+
+
+def _diff(order: Order, values: dict[str, Any]) -> dict[str, list[str]]:
+    """field -> [before, after] for the fields that differ (as text, for the event payload)."""
+    out: dict[str, list[str]] = {}
+    for name, value in values.items():
+        old = getattr(order, name)
+        if _text(old) != _text(value):
+            out[name] = [_text(old), _text(value)]
+    return out
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

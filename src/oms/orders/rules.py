@@ -1,0 +1,376 @@
+"""Pure decisions of order intake: normalising, checking and classifying an order.
+
+Plain values in, plain values out; no database. orders.intake gathers the facts (SKU mappings,
+the channel, duplicates held) and applies the results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from oms.core import validators
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+# code -> message; %(name)s placeholders are filled from the problem's params.
+MESSAGES: dict[str, Any] = {
+    "name_missing": _("The customer's name is missing."),
+    "name_invalid": _("The customer's name “%(value)s” is not a valid name."),
+    "phone_missing": _("The phone number is missing."),
+    "phone_invalid": _("The phone number “%(value)s” is not a valid mobile or landline number."),
+    "address_unresolved": _("The address “%(value)s” cannot be resolved to a province, city and district."),
+    "id_card_missing": _("The ID card number is missing (required for this shop)."),
+    "id_card_format": _("The ID card number must have 18 characters: 17 digits and a digit or X."),
+    "id_card_birth_date": _("The ID card number contains an impossible birth date."),
+    "id_card_check_digit": _("The ID card number has a wrong check digit (GB 11643)."),
+    "no_lines": _("The order has no lines."),
+    "sku_missing": _("Line %(line)s has no SKU."),
+    "sku_unmapped": _("Line %(line)s: the SKU “%(sku)s” is unknown and has no mapping for this channel."),
+    "quantity_not_positive": _("Line %(line)s: the quantity must be at least 1 (got %(quantity)s)."),
+    "line_total_mismatch": _("Line %(line)s: quantity × unit price is %(expected)s but the line total is %(actual)s."),
+    "goods_total_mismatch": _("The line totals add up to %(expected)s but the goods amount is %(actual)s."),
+    "order_total_mismatch": _("Goods + shipping − discount is %(expected)s but the order total is %(actual)s."),
+    "paid_mismatch": _("The paid amount %(actual)s differs from the order total %(expected)s."),
+    "duplicate_external_number": _("Another order of this channel has the same external number (%(other)s)."),
+    "duplicate_content": _("Order %(other)s has the same phone, address and items and arrived shortly before."),
+}
+
+# Codes by check, for the detail page's list of checks that ran.
+CHECKS: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("name", _("Customer name"), ("name_missing", "name_invalid")),
+    ("phone", _("Phone number"), ("phone_missing", "phone_invalid")),
+    ("address", _("Address"), ("address_unresolved",)),
+    ("id_card", _("ID card"), ("id_card_missing", "id_card_format", "id_card_birth_date", "id_card_check_digit")),
+    ("skus", _("SKUs"), ("no_lines", "sku_missing", "sku_unmapped")),
+    ("quantities", _("Quantities"), ("quantity_not_positive",)),
+    ("amounts", _("Amounts add up"), ("line_total_mismatch", "goods_total_mismatch", "order_total_mismatch")),
+    ("paid", _("Paid amount"), ("paid_mismatch",)),
+    ("duplicate", _("Not a duplicate"), ("duplicate_external_number", "duplicate_content")),
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    field: str = ""
+    params: dict[str, Any] = dc_field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return message_for(self.code, self.params)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "field": self.field, "params": self.params}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
+        return cls(data.get("code", ""), data.get("field", ""), dict(data.get("params") or {}))
+
+
+def message_for(code: str, params: dict[str, Any] | None = None) -> str:
+    template = MESSAGES.get(code)
+    if template is None:
+        return code
+    try:
+        return str(template) % (params or {})
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def check_results(problems: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per check for display: label, passed, the messages of its problems."""
+    found = [Problem.from_dict(p) for p in problems]
+    rows = []
+    for code, label, codes in CHECKS:
+        mine = [p for p in found if p.code in codes]
+        rows.append({"code": code, "label": label, "passed": not mine, "messages": [p.message for p in mine]})
+    return rows
+
+
+# --- the order as intake sees it --------------------------------------------------------------
+
+
+@dataclass
+class DraftLine:
+    platform_sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    line_total: Decimal
+    sku: str = ""  # our SKU after mapping ("" when unmapped)
+    product_id: int | None = None
+    spec: str = ""
+    external_line_id: str = ""
+
+
+@dataclass
+class Draft:
+    customer_name: str = ""
+    customer_phone: str = ""
+    customer_id_card: str = ""
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    address_detail: str = ""
+    address_raw: str = ""
+    address_resolved: bool = False
+    order_type: str = "normal"
+    payment_method: str = ""
+    tags: list[str] = dc_field(default_factory=list)
+    lines: list[DraftLine] = dc_field(default_factory=list)
+    goods_amount: Decimal = ZERO
+    shipping_amount: Decimal = ZERO
+    discount_amount: Decimal = ZERO
+    total_amount: Decimal = ZERO
+    paid_amount: Decimal = ZERO
+    goods_given: bool = True  # False when the platform sent no goods amount (we computed it)
+    total_given: bool = True
+
+
+def money(value: Any) -> Decimal:
+    if value is None or value == "":
+        return ZERO
+    try:
+        return Decimal(str(value)).quantize(CENT)
+    except InvalidOperation:
+        return ZERO
+
+
+def normalise_name(name: str) -> str:
+    return " ".join((name or "").split())
+
+
+def normalise_phone(raw: str) -> str:
+    """The national form of a valid number (13812348000, 01088886666); else the input, trimmed."""
+    parsed = validators.parse_phone(raw or "")
+    return parsed.national if parsed else (raw or "").strip()
+
+
+def resolve_address(
+    province: str, city: str, district: str, detail: str, raw: str
+) -> tuple[validators.ResolvedAddress | None, str]:
+    """Resolve the structured parts if given, else the raw one-line text. Returns (resolved, detail)."""
+    structured = f"{province}{city}{district}".strip()
+    if structured:
+        found = validators.resolve_address(structured)
+        if found is not None:
+            return found, (detail or found.rest).strip()
+    text = raw or f"{structured}{detail}"
+    if text:
+        found = validators.resolve_address(text)
+        if found is not None:
+            rest = found.rest
+            return found, (detail or rest).strip()
+    return None, detail
+
+
+# --- the checks -------------------------------------------------------------------------------
+
+
+def check_name(d: Draft) -> list[Problem]:
+    if not d.customer_name:
+        return [Problem("name_missing", "customer_name")]
+    if not validators.is_valid_name(d.customer_name):
+        return [Problem("name_invalid", "customer_name", {"value": d.customer_name})]
+    return []
+
+
+def check_phone(d: Draft) -> list[Problem]:
+    if not d.customer_phone:
+        return [Problem("phone_missing", "customer_phone")]
+    if validators.parse_phone(d.customer_phone) is None:
+        return [Problem("phone_invalid", "customer_phone", {"value": d.customer_phone})]
+    return []
+
+
+def check_address(d: Draft) -> list[Problem]:
+    if d.address_resolved:
+        return []
+    shown = d.address_raw or " ".join(x for x in (d.province, d.city, d.district, d.address_detail) if x)
+    return [Problem("address_unresolved", "address", {"value": shown})]
+
+
+def check_id_card(d: Draft, required: bool = False) -> list[Problem]:
+    if not d.customer_id_card:
+        return [Problem("id_card_missing", "customer_id_card")] if required else []
+    problem = validators.id_card_problem(d.customer_id_card)
+    return [Problem(f"id_card_{problem}", "customer_id_card")] if problem else []
+
+
+def check_lines(d: Draft) -> list[Problem]:
+    if not d.lines:
+        return [Problem("no_lines", "lines")]
+    found: list[Problem] = []
+    for n, line in enumerate(d.lines, start=1):
+        if not line.platform_sku and not line.sku:
+            found.append(Problem("sku_missing", f"lines.{n}", {"line": n}))
+        elif line.product_id is None:
+            found.append(Problem("sku_unmapped", f"lines.{n}", {"line": n, "sku": line.platform_sku or line.sku}))
+        if line.quantity <= 0:
+            found.append(Problem("quantity_not_positive", f"lines.{n}", {"line": n, "quantity": line.quantity}))
+    return found
+
+
+def check_amounts(d: Draft, tolerance: Decimal = CENT) -> list[Problem]:
+    found: list[Problem] = []
+    for n, line in enumerate(d.lines, start=1):
+        expected = (line.unit_price * line.quantity).quantize(CENT)
+        if abs(expected - line.line_total) > tolerance:
+            found.append(
+                Problem(
+                    "line_total_mismatch",
+                    f"lines.{n}",
+                    {"line": n, "expected": str(expected), "actual": str(line.line_total)},
+                )
+            )
+    lines_sum = sum((line.line_total for line in d.lines), ZERO)
+    if abs(lines_sum - d.goods_amount) > tolerance:
+        found.append(
+            Problem("goods_total_mismatch", "goods_amount", {"expected": str(lines_sum), "actual": str(d.goods_amount)})
+        )
+    expected_total = d.goods_amount + d.shipping_amount - d.discount_amount
+    if abs(expected_total - d.total_amount) > tolerance:
+        found.append(
+            Problem(
+                "order_total_mismatch",
+                "total_amount",
+                {"expected": str(expected_total), "actual": str(d.total_amount)},
+            )
+        )
+    return found
+
+
+def is_cash_on_delivery(d: Draft) -> bool:
+    return d.order_type == "cod" or d.payment_method.strip().lower() in {"cod", "cash_on_delivery", "货到付款"}
+
+
+def check_paid(d: Draft, tolerance: Decimal = CENT) -> list[Problem]:
+    if is_cash_on_delivery(d):
+        return []
+    if abs(d.paid_amount - d.total_amount) > tolerance:
+        return [
+            Problem("paid_mismatch", "paid_amount", {"expected": str(d.total_amount), "actual": str(d.paid_amount)})
+        ]
+    return []
+
+
+def check_all(d: Draft, *, tolerance: Decimal = CENT, require_id_card: bool = False) -> list[Problem]:
+    """Every check that needs nothing but the order itself (duplicates are checked by intake)."""
+    return [
+        *check_name(d),
+        *check_phone(d),
+        *check_address(d),
+        *check_id_card(d, required=require_id_card),
+        *check_lines(d),
+        *check_amounts(d, tolerance),
+        *check_paid(d, tolerance),
+    ]
+
+
+def content_signature(phone: str, province: str, city: str, district: str, detail: str, items: Sequence) -> str:
+    """A fingerprint of who, where and what: two orders with the same one are likely duplicates."""
+    parts = [phone, province, city, district, "".join(detail.split())]
+    parts += sorted(f"{sku}x{qty}" for sku, qty in items)
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+# --- classification ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    field: str  # amount | channel | platform | order_type | tag | province
+    operator: str  # eq ne lt lte gt gte in contains between
+    value: str
+    label: str
+
+
+def _compare(actual: Any, operator: str, value: str) -> bool:
+    if operator == "in":
+        options = {v.strip() for v in value.split(",") if v.strip()}
+        return str(actual) in options
+    if operator == "contains":
+        return value in str(actual)
+    if operator == "between":  # "low,high": low <= actual < high
+        try:
+            low, high = (Decimal(v.strip()) for v in value.split(",", 1))
+            return low <= Decimal(str(actual)) < high
+        except (InvalidOperation, ValueError):
+            return False
+    if isinstance(actual, Decimal):
+        try:
+            expected: Any = Decimal(value)
+        except InvalidOperation:
+            return False
+    else:
+        expected = value
+    try:
+        return {
+            "eq": actual == expected,
+            "ne": actual != expected,
+            "lt": actual < expected,
+            "lte": actual <= expected,
+            "gt": actual > expected,
+            "gte": actual >= expected,
+        }[operator]
+    except (KeyError, TypeError):
+        return False
+
+
+def rule_matches(rule: RuleSpec, facts: dict[str, Any]) -> bool:
+    if rule.field == "tag":
+        tags = facts.get("tags") or []
+        if rule.operator in ("ne",):
+            return rule.value not in tags
+        return any(_compare(t, rule.operator, rule.value) for t in tags)
+    if rule.field not in facts:
+        return False
+    return _compare(facts[rule.field], rule.operator, rule.value)
+
+
+def classify(rules: Iterable[RuleSpec], facts: dict[str, Any]) -> list[str]:
+    """The labels of every matching rule, in rule order, without repeats. `{channel}` style
+    placeholders in a label are filled from the facts (a rule "source by channel")."""
+    labels: list[str] = []
+    for rule in rules:
+        if rule_matches(rule, facts):
+            label = rule.label.format(**{k: v for k, v in facts.items() if isinstance(v, str)})
+            if label and label not in labels:
+                labels.append(label)
+    return labels
+
+
+DEFAULT_RULES: list[dict[str, Any]] = [
+    {"name": "Small orders", "field": "amount", "operator": "lt", "value": "100", "label": "small"},
+    {"name": "Medium orders", "field": "amount", "operator": "between", "value": "100,1000", "label": "medium"},
+    {"name": "Large orders", "field": "amount", "operator": "gte", "value": "1000", "label": "large"},
+    {"name": "Source: Tmall/Taobao", "field": "platform", "operator": "eq", "value": "taobao", "label": "src-taobao"},
+    {"name": "Source: JD", "field": "platform", "operator": "eq", "value": "jd", "label": "src-jd"},
+    {"name": "Source: Shopify", "field": "platform", "operator": "eq", "value": "shopify", "label": "src-shopify"},
+    {
+        "name": "Source: WooCommerce",
+        "field": "platform",
+        "operator": "eq",
+        "value": "woocommerce",
+        "label": "src-woocommerce",
+    },
+    {
+        "name": "Source: manual/API/file",
+        "field": "platform",
+        "operator": "in",
+        "value": "manual,api,file",
+        "label": "src-direct",
+    },
+    {"name": "Pre-sale", "field": "order_type", "operator": "eq", "value": "presale", "label": "presale"},
+    {"name": "Urgent", "field": "order_type", "operator": "eq", "value": "urgent", "label": "urgent"},
+    {"name": "Cash on delivery", "field": "order_type", "operator": "eq", "value": "cod", "label": "cod"},
+    {"name": "VIP tag", "field": "tag", "operator": "eq", "value": "vip", "label": "vip"},
+]
