@@ -69,7 +69,7 @@ def serve(argv: list[str]) -> int:
     return code
 
 
-ALIASES = {"worker": ["run_huey"]}
+ALIASES = {"worker": ["run_huey"], "check-stock": ["check_stock"]}
 
 
 def main(argv: list[str] | None = None) -> int:
