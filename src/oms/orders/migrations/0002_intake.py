@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='order',
             name='source_hash',
-            field=models.CharField(blank=True, editable=False, max_length=40),
+            field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddIndex(
             model_name='order',
