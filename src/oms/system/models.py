@@ -95,6 +95,10 @@ class BackupRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("backup run")
+        permissions = [
+            ("download_backup", _("Can download backup archives")),
+            ("restore_backup", _("Can restore a backup")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status} {self.archive}"

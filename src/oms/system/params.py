@@ -33,6 +33,7 @@ GROUPS: dict[str, Any] = {
     "backup": gettext_lazy("Backup"),
     "support": gettext_lazy("Customer service"),
     "monitoring": gettext_lazy("Monitoring"),
+    "channels": gettext_lazy("Sales channels"),
 }
 
 TYPES = ("int", "decimal", "bool", "str", "text", "choice", "secret", "list", "json")

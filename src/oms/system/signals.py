@@ -1,0 +1,17 @@
+"""Sign-ins of administrators go into the operation log (other users' sign-ins are in the login log)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oms.core.actor import Actor
+from oms.core.roles import ADMINISTRATOR, group_name
+
+
+def record_admin_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if not (user.is_superuser or user.groups.filter(name=group_name(ADMINISTRATOR)).exists()):
+        return
+    from oms.system import oplog
+
+    actor = Actor.from_request(request) if request is not None else Actor.for_user(user)
+    oplog.record(actor=actor, action="sign_in", target=user.get_username())
