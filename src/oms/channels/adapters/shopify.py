@@ -1,0 +1,218 @@
+"""Shopify: webhook verification and the order JSON (REST webhook payload and Admin GraphQL Order)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from decimal import Decimal
+from typing import Any
+
+from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
+from oms.channels.parsing import parse_datetime, split_name
+
+TOPICS = {"orders/create", "orders/updated", "orders/cancelled", "orders/paid", "orders/edited"}
+
+FINANCIAL_STATUS = {
+    "pending": "unpaid",
+    "authorized": "unpaid",
+    "partially_paid": "partially_paid",
+    "paid": "paid",
+    "partially_refunded": "partially_refunded",
+    "refunded": "refunded",
+    "voided": "unpaid",
+    "expired": "unpaid",
+}
+
+
+def sign(secret: str, body: bytes) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def verify(secret: str, body: bytes, header: str | None) -> bool:
+    if not secret or not header:
+        return False
+    return hmac.compare_digest(sign(secret, body).encode(), header.strip().encode())
+
+
+def dedupe_key(headers: Any, body: bytes, topic: str) -> str:
+    event = headers.get("X-Shopify-Event-Id") or headers.get("X-Shopify-Webhook-Id")
+    if event:
+        return f"shopify:{event.strip()[:150]}"
+    return f"shopify:sha256:{topic}:{hashlib.sha256(body).hexdigest()}"
+
+
+def _money(value: Any) -> Decimal:
+    if value in (None, ""):
+        return Decimal("0")
+    if isinstance(value, dict):  # a MoneyBag: {"shopMoney": {"amount": ...}} / {"shop_money": {...}}
+        value = (value.get("shopMoney") or value.get("shop_money") or {}).get("amount")
+        return _money(value)
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _tags(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(t).strip() for t in value if str(t).strip()]
+    return [t.strip() for t in str(value or "").split(",") if t.strip()]
+
+
+def _address(data: dict[str, Any] | None, *, graphql: bool) -> IncomingAddress:
+    data = data or {}
+    g = (lambda a, b: data.get(a) or "") if graphql else (lambda a, b: data.get(b) or "")
+    name = data.get("name") or split_name(g("firstName", "first_name"), g("lastName", "last_name"))
+    detail = " ".join(p for p in (g("address1", "address1"), g("address2", "address2")) if p)
+    country = g("countryCodeV2", "country_code") or data.get("countryCode") or "CN"
+    parts = [g("province", "province"), g("city", "city"), detail, g("zip", "zip")]
+    return IncomingAddress(
+        name=name,
+        phone=g("phone", "phone"),
+        country=str(country)[:2].upper(),
+        province=g("province", "province"),
+        city=g("city", "city"),
+        district="",
+        detail=detail,
+        postcode=g("zip", "zip"),
+        raw=" ".join(p for p in parts if p),
+    )
+
+
+def order_from_rest(payload: dict[str, Any]) -> IncomingOrder:
+    """An order as Shopify sends it in order webhooks (the REST Order resource)."""
+    if not isinstance(payload, dict) or "id" not in payload:
+        raise ValueError("a Shopify order has an id")
+    customer = payload.get("customer") or {}
+    address = _address(payload.get("shipping_address") or payload.get("billing_address"), graphql=False)
+    lines = []
+    for item in payload.get("line_items") or []:
+        qty = int(item.get("quantity") or 0)
+        price = _money(item.get("price"))
+        lines.append(
+            IncomingLine(
+                platform_sku=str(item.get("sku") or item.get("variant_id") or item.get("product_id") or ""),
+                name=str(item.get("title") or item.get("name") or ""),
+                spec=str(item.get("variant_title") or ""),
+                quantity=qty,
+                unit_price=price,
+                line_total=price * qty,  # discounts are carried on the order (total_discounts)
+                external_line_id=str(item.get("id") or ""),
+            )
+        )
+    shipping = payload.get("total_shipping_price_set")
+    shipping_amount = (
+        _money(shipping)
+        if shipping
+        else sum((_money(s.get("price")) for s in payload.get("shipping_lines") or []), Decimal("0"))
+    )
+    total = _money(payload.get("total_price"))
+    financial = str(payload.get("financial_status") or "pending")
+    status = FINANCIAL_STATUS.get(financial, "unpaid")
+    paid = total if status == "paid" else Decimal("0")
+    gateways = payload.get("payment_gateway_names") or []
+    name = str(payload.get("name") or payload.get("order_number") or payload["id"])
+    return IncomingOrder(
+        external_id=str(payload["id"]),
+        external_number=name,
+        tags=_tags(payload.get("tags")),
+        customer_name=split_name(customer.get("first_name"), customer.get("last_name")) or address.name,
+        customer_phone=str(payload.get("phone") or customer.get("phone") or address.phone or ""),
+        customer_email=str(payload.get("email") or customer.get("email") or ""),
+        buyer_id=str(customer.get("id") or ""),
+        address=address,
+        lines=lines,
+        buyer_note=str(payload.get("note") or ""),
+        currency=str(payload.get("currency") or "CNY"),
+        goods_amount=None,  # the sum of the lines (total_line_items_price)
+        shipping_amount=shipping_amount,
+        discount_amount=_money(payload.get("total_discounts")),
+        total_amount=total,
+        paid_amount=paid,
+        payment_method=str(gateways[0] if gateways else payload.get("gateway") or ""),
+        payment_status=status,
+        placed_at=parse_datetime(payload.get("created_at")),
+        paid_at=parse_datetime(payload.get("processed_at")) if status == "paid" else None,
+        updated_at=parse_datetime(payload.get("updated_at")),
+        cancelled=bool(payload.get("cancelled_at")),
+        order_type="cod" if any("cash on delivery" in str(g).lower() for g in gateways) else "normal",
+        raw={"admin_graphql_api_id": payload.get("admin_graphql_api_id", ""), "financial_status": financial},
+    )
+
+
+GRAPHQL_FINANCIAL = {k.upper(): v for k, v in FINANCIAL_STATUS.items()}
+
+ORDER_FIELDS = """
+id legacyResourceId name email phone note tags createdAt updatedAt processedAt cancelledAt
+displayFinancialStatus currencyCode paymentGatewayNames
+customer { id firstName lastName email phone }
+shippingAddress { name firstName lastName phone address1 address2 city province zip countryCodeV2 }
+subtotalPriceSet { shopMoney { amount currencyCode } }
+totalPriceSet { shopMoney { amount currencyCode } }
+totalShippingPriceSet { shopMoney { amount currencyCode } }
+totalDiscountsSet { shopMoney { amount currencyCode } }
+lineItems(first: 100) { nodes { id sku name title variantTitle quantity
+  originalUnitPriceSet { shopMoney { amount } } discountedTotalSet { shopMoney { amount } } } }
+"""
+
+ORDERS_QUERY = (
+    "query Orders($first: Int!, $after: String, $query: String) {"
+    " orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {"
+    " pageInfo { hasNextPage endCursor } nodes {" + ORDER_FIELDS + "} } }"
+)
+
+
+def order_from_graphql(node: dict[str, Any]) -> IncomingOrder:
+    """An Order object of the Admin GraphQL API (the pull sync)."""
+    if not isinstance(node, dict) or "id" not in node:
+        raise ValueError("a Shopify order has an id")
+    external_id = str(node.get("legacyResourceId") or str(node["id"]).rsplit("/", 1)[-1])
+    customer = node.get("customer") or {}
+    address = _address(node.get("shippingAddress"), graphql=True)
+    lines = []
+    items = (node.get("lineItems") or {}).get("nodes") or [
+        e.get("node", {}) for e in (node.get("lineItems") or {}).get("edges") or []
+    ]
+    for item in items:
+        qty = int(item.get("quantity") or 0)
+        price = _money(item.get("originalUnitPriceSet"))
+        lines.append(
+            IncomingLine(
+                platform_sku=str(item.get("sku") or ""),
+                name=str(item.get("title") or item.get("name") or ""),
+                spec=str(item.get("variantTitle") or ""),
+                quantity=qty,
+                unit_price=price,
+                line_total=price * qty,
+                external_line_id=str(item.get("id") or "").rsplit("/", 1)[-1],
+            )
+        )
+    financial = str(node.get("displayFinancialStatus") or "PENDING")
+    status = GRAPHQL_FINANCIAL.get(financial, "unpaid")
+    total = _money(node.get("totalPriceSet"))
+    discount = _money(node.get("totalDiscountsSet"))
+    gateways = node.get("paymentGatewayNames") or []
+    return IncomingOrder(
+        external_id=external_id,
+        external_number=str(node.get("name") or external_id),
+        tags=_tags(node.get("tags")),
+        customer_name=split_name(customer.get("firstName"), customer.get("lastName")) or address.name,
+        customer_phone=str(node.get("phone") or customer.get("phone") or address.phone or ""),
+        customer_email=str(node.get("email") or customer.get("email") or ""),
+        buyer_id=str(customer.get("id") or "").rsplit("/", 1)[-1],
+        address=address,
+        lines=lines,
+        buyer_note=str(node.get("note") or ""),
+        currency=str(node.get("currencyCode") or "CNY"),
+        goods_amount=None,
+        shipping_amount=_money(node.get("totalShippingPriceSet")),
+        discount_amount=discount,
+        total_amount=total,
+        paid_amount=total if status == "paid" else Decimal("0"),
+        payment_method=str(gateways[0] if gateways else ""),
+        payment_status=status,
+        placed_at=parse_datetime(node.get("createdAt")),
+        paid_at=parse_datetime(node.get("processedAt")) if status == "paid" else None,
+        updated_at=parse_datetime(node.get("updatedAt")),
+        cancelled=bool(node.get("cancelledAt")),
+        order_type="cod" if any("cash on delivery" in str(g).lower() for g in gateways) else "normal",
+        raw={"admin_graphql_api_id": str(node["id"]), "financial_status": financial.lower()},
+    )

@@ -1,0 +1,52 @@
+"""Runtime parameters of the intake edge (webhooks, pulls, imports)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from oms.system.params import Param, register
+
+register(
+    Param(
+        "channels.webhook_max_bytes",
+        "int",
+        2 * 1024 * 1024,
+        _("Largest webhook body accepted (bytes)"),
+        _("A larger delivery is refused with 413 and not stored."),
+        min=1024,
+        max=50 * 1024 * 1024,
+    ),
+    Param(
+        "channels.delivery_max_attempts",
+        "int",
+        8,
+        _("Attempts to process a delivery"),
+        _("A delivery that keeps failing is retried with growing pauses, then left failed for a person to look at."),
+        min=1,
+        max=50,
+    ),
+    Param(
+        "channels.pull_interval_minutes",
+        "int",
+        15,
+        _("Minutes between pulls from a platform"),
+        _("Each active Shopify or WooCommerce channel is asked for orders changed since the last pull."),
+        min=1,
+        max=1440,
+    ),
+    Param(
+        "channels.pull_first_days",
+        "int",
+        7,
+        _("Days fetched by a channel's first pull"),
+        min=1,
+        max=365,
+    ),
+    Param(
+        "channels.import_batch_size",
+        "int",
+        500,
+        _("Orders per batch in a bulk import"),
+        _("Progress is saved after each batch, so an interrupted import resumes there."),
+        min=10,
+        max=10000,
+    ),
+)
