@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("oms.web.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("webhooks/", include("oms.channels.webhook_urls")),
 ]
 for area in AREAS:
     urlpatterns.append(path(f"{area}/", include(f"oms.{area}.urls")))
