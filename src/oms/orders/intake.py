@@ -312,14 +312,19 @@ def next_numbers(count: int) -> list[str]:
 # --- duplicates -------------------------------------------------------------------------------
 
 
-def _when(order_placed: datetime | None, fallback: datetime) -> datetime:
-    return order_placed or fallback
+@dataclass(frozen=True)
+class DupKey:
+    external_id: str
+    external_number: str
+    placed_at: datetime | None
+    content_key: str
+    has_lines: bool
 
 
-def duplicate_problems(ctx: _Context, batch: list[_Prepared], exclude_ids: set[str]) -> dict[int, list[Problem]]:
-    """Problems per batch index for orders duplicating one already held (or earlier in the batch)."""
+def duplicate_problems(ctx: _Context, keys: list[DupKey], exclude_ids: set[str]) -> dict[int, list[Problem]]:
+    """Problems per index for orders duplicating one already held (or one earlier in `keys`)."""
     found: dict[int, list[Problem]] = {}
-    numbers = {p.values["external_number"] for p in batch if p.values["external_number"]}
+    numbers = {k.external_number for k in keys if k.external_number}
     held_numbers: dict[str, str] = {}
     if numbers:
         for ext_no, ext_id, number in (
@@ -329,38 +334,37 @@ def duplicate_problems(ctx: _Context, batch: list[_Prepared], exclude_ids: set[s
         ):
             if ext_id not in exclude_ids:
                 held_numbers.setdefault(ext_no, number)
-    keys = {p.content_key for p in batch}
     held_content: dict[str, list[tuple[str, str, datetime]]] = {}
     if ctx.window.total_seconds() > 0:
         for key, ext_id, number, placed, created in (
-            Order.objects.filter(content_key__in=keys)
+            Order.objects.filter(content_key__in={k.content_key for k in keys})
             .exclude(status=OrderStatus.CANCELLED)
             .values_list("content_key", "external_id", "number", "placed_at", "created_at")
         ):
-            held_content.setdefault(key, []).append((ext_id, number, _when(placed, created)))
+            held_content.setdefault(key, []).append((ext_id, number, placed or created))
     now = timezone.now()
     seen_numbers: dict[str, str] = {}
     seen_content: dict[str, list[tuple[str, str, datetime]]] = {}
-    for i, p in enumerate(batch):
-        ext_id = str(p.incoming.external_id)
-        ext_no = p.values["external_number"]
+    for i, k in enumerate(keys):
         mine: list[Problem] = []
-        other = held_numbers.get(ext_no) or seen_numbers.get(ext_no) if ext_no else None
+        other = (
+            (held_numbers.get(k.external_number) or seen_numbers.get(k.external_number)) if k.external_number else None
+        )
         if other:
             mine.append(Problem("duplicate_external_number", "external_number", {"other": other}))
-        when = _when(p.values["placed_at"], now)
-        if ctx.window.total_seconds() > 0 and p.lines:
-            for other_id, other_number, other_when in held_content.get(p.content_key, []) + seen_content.get(
-                p.content_key, []
+        when = k.placed_at or now
+        if ctx.window.total_seconds() > 0 and k.has_lines:
+            for other_id, other_number, other_when in held_content.get(k.content_key, []) + seen_content.get(
+                k.content_key, []
             ):
-                if other_id != ext_id and abs(when - other_when) <= ctx.window:
+                if other_id != k.external_id and abs(when - other_when) <= ctx.window:
                     mine.append(Problem("duplicate_content", "", {"other": other_number}))
                     break
         if mine:
             found[i] = mine
-        if ext_no:
-            seen_numbers.setdefault(ext_no, ext_id)
-        seen_content.setdefault(p.content_key, []).append((ext_id, ext_id, when))
+        if k.external_number:
+            seen_numbers.setdefault(k.external_number, k.external_id)
+        seen_content.setdefault(k.content_key, []).append((k.external_id, k.external_id, when))
     return found
 
 
@@ -377,7 +381,11 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
         existing = {
             o.external_id: o for o in Order.objects.select_for_update().filter(channel=ctx.channel, external_id__in=ids)
         }
-        dupes = duplicate_problems(ctx, prepared, set(ids))
+        keys = [
+            DupKey(ids[i], p.values["external_number"], p.values["placed_at"], p.content_key, bool(p.lines))
+            for i, p in enumerate(prepared)
+        ]
+        dupes = duplicate_problems(ctx, keys, set(ids))
         for i, p in enumerate(prepared):
             p.problems.extend(dupes.get(i, []))
         new_index = [i for i, ext in enumerate(ids) if ext not in existing]
@@ -567,3 +575,88 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+# --- re-checking an order already held (after a correction) ------------------------------------
+
+
+def draft_from_order(order: Order, lines: list[OrderLine]) -> Draft:
+    return Draft(
+        customer_name=order.customer_name,
+        customer_phone=order.customer_phone,
+        customer_id_card=order.customer_id_card,
+        province=order.province,
+        city=order.city,
+        district=order.district,
+        address_detail=order.address_detail,
+        address_raw=order.address_raw,
+        address_resolved=False,
+        order_type=order.order_type,
+        payment_method=order.payment_method,
+        tags=list(order.tags or []),
+        lines=[
+            DraftLine(
+                platform_sku=ln.platform_sku,
+                name=ln.name,
+                quantity=ln.quantity,
+                unit_price=ln.unit_price,
+                line_total=ln.line_total,
+                sku=ln.sku,
+                product_id=ln.product_id,
+                spec=ln.spec,
+                external_line_id=ln.external_line_id,
+            )
+            for ln in lines
+        ],
+        goods_amount=order.goods_amount,
+        shipping_amount=order.shipping_amount,
+        discount_amount=order.discount_amount,
+        total_amount=order.total_amount,
+        paid_amount=order.paid_amount,
+    )
+
+
+def recheck(order: Order, actor: Actor) -> list[Problem]:
+    """Run every check again on a held order (after a correction): re-resolve the address, re-map
+    unmapped SKUs, refresh the duplicate key and classes. Saves nothing but the order's fields in
+    memory and its lines' mapping; the caller saves the order."""
+    from oms.inventory.models import Product
+
+    ctx = _Context(order.channel, actor, order.source or "correction", None)
+    lines = list(order.lines.all())
+    ctx.map_skus(ln.platform_sku for ln in lines if ln.product_id is None)
+    own = {ln.sku for ln in lines if ln.product_id is None and ln.sku}
+    by_sku = dict(Product.objects.filter(sku__in=own).values_list("sku", "pk")) if own else {}
+    for ln in lines:
+        if ln.product_id is not None:
+            continue
+        mapped = ctx.sku_cache.get(ln.platform_sku)
+        if ln.sku and ln.sku in by_sku:
+            ln.product_id = by_sku[ln.sku]
+        elif mapped:
+            ln.product_id, ln.sku = mapped[0], mapped[1]
+        if ln.product_id is not None:
+            ln.save(update_fields=["product", "sku"])
+    resolved, detail = rules.resolve_address(
+        order.province, order.city, order.district, order.address_detail, order.address_raw
+    )
+    if resolved is not None:
+        order.province, order.city, order.district = resolved.province, resolved.city, resolved.district
+        order.address_detail = detail[:500]
+    draft = draft_from_order(order, lines)
+    draft.address_resolved = resolved is not None
+    draft.customer_phone = order.customer_phone = rules.normalise_phone(order.customer_phone)[:40]
+    problems = rules.check_all(draft, tolerance=ctx.tolerance, require_id_card=ctx.require_id_card)
+    order.content_key = rules.content_signature(
+        order.customer_phone,
+        order.province,
+        order.city,
+        order.district,
+        order.address_detail,
+        [(ln.platform_sku or ln.sku, ln.quantity) for ln in lines],
+    )
+    key = DupKey(order.external_id, order.external_number, order.placed_at, order.content_key, bool(lines))
+    problems += duplicate_problems(ctx, [key], {order.external_id}).get(0, [])
+    order.problems = [p.as_dict() for p in problems]
+    order.classes = rules.classify(ctx.rules, facts_for(order, order.channel))
+    return problems
