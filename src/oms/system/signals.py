@@ -13,5 +13,8 @@ def record_admin_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) ->
         return
     from oms.system import oplog
 
-    actor = Actor.from_request(request) if request is not None else Actor.for_user(user)
+    from oms.core.actor import client_ip
+
+    # request.user is not set yet during login(); the user is the one signing in.
+    actor = Actor.for_user(user, ip=client_ip(request) if request is not None else None)
     oplog.record(actor=actor, action="sign_in", target=user.get_username())
