@@ -1,12 +1,51 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from oms.accounts.signals import SESSION_ACTIVITY_KEY
+
+
+class SessionIdleTimeoutMiddleware:
+    """Signs a console session out after `security.session_timeout_minutes` without a request."""
+
+    # Writing the session on every request would cost a database write each time; a minute is precise enough.
+    TOUCH_EVERY_SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is not None and user.is_authenticated and session is not None:
+            from oms.system import params
+
+            now = int(time.time())
+            last = session.get(SESSION_ACTIVITY_KEY)
+            timeout = int(params.get("security.session_timeout_minutes")) * 60
+            if last is not None and now - int(last) > timeout:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)  # continues as anonymous: the API answers 401/403
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)d minutes without activity.") % {"minutes": timeout // 60},
+                )
+                return redirect_to_login(request.get_full_path())
+            if last is None or now - int(last) >= self.TOUCH_EVERY_SECONDS:
+                session[SESSION_ACTIVITY_KEY] = now
+        return self.get_response(request)
 
 
 class UserLanguageMiddleware:
@@ -26,9 +65,10 @@ class UserLanguageMiddleware:
 
 
 class PasswordChangeRequiredMiddleware:
-    """Sends console users whose password expired (or was set by an administrator) to change it."""
+    """Sends console users whose password expired (or was set by an administrator) to change it first."""
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/", "/webhooks/", "/track/")
+    EXEMPT_PREFIXES = ("/static/", "/i18n/", "/language/", "/healthz", "/api/", "/webhooks/", "/track/")
+    EXEMPT_URL_NAMES = ("accounts:login", "accounts:logout", "accounts:password_change")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -38,8 +78,9 @@ class PasswordChangeRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not request.path.startswith(self.EXEMPT_PREFIXES)
             and request.session.get("password_ok") is not True
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+            and request.path not in {reverse(name) for name in self.EXEMPT_URL_NAMES}
         ):
             from oms.accounts.passwords import password_expired
 

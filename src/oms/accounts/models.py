@@ -48,3 +48,38 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class LoginRecord(models.Model):
+    """One sign-in attempt on the console: who tried, from where, and what came of it. Append-only."""
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("Signed in")
+        FAILURE = "failure", _("Wrong username or password")
+        LOCKED = "locked", _("Refused: locked out")
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    username = models.CharField(_("username tried"), max_length=150, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="login_records",
+        verbose_name=_("user"),
+    )
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True, db_index=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sign-in record")
+        verbose_name_plural = _("sign-in log")
+        permissions = [
+            ("view_lockouts", _("Can see and lift sign-in lockouts")),
+            ("manage_api_tokens", _("Can issue and revoke API tokens")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.result}"

@@ -5,24 +5,39 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from oms.accounts.forms import LoginForm
-from oms.accounts.models import UserProfile
+from oms.accounts import actions
+from oms.accounts.exports import download
+from oms.accounts.forms import LoginForm, LoginLogFilter, TokenForm
+from oms.accounts.lockout import attempts, cooloff_time, failure_limit
+from oms.accounts.models import ApiToken, LoginRecord, UserProfile
+from oms.core.actor import Actor
+from oms.core.permissions import PUBLIC, SIGNED_IN, declare_access, module_required
+
+NEW_TOKEN_SESSION_KEY = "oms_new_api_token"
 
 
+@declare_access(PUBLIC)
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
+@declare_access(PUBLIC)
 class LogoutView(auth_views.LogoutView):
     pass
 
 
+@declare_access(SIGNED_IN)
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeForm
@@ -39,3 +54,112 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         self.request.session["password_ok"] = True
         messages.success(self.request, _("Your password was changed."))
         return response
+
+
+# --- Settings > Lockouts ---------------------------------------------------------------------------
+
+
+@module_required("settings", ["accounts.view_lockouts"])
+def lockouts(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "lockouts": attempts(),
+            "limit": failure_limit(),
+            "cooloff_minutes": int(cooloff_time().total_seconds() // 60),
+            "now": timezone.now(),
+        },
+    )
+
+
+@module_required("settings", ["accounts.view_lockouts"])
+@require_POST
+def lift_lockout(request: HttpRequest) -> HttpResponse:
+    username = request.POST.get("username", "")
+    ip = request.POST.get("ip") or None
+    try:
+        actions.lift_lockout(actor=Actor.from_request(request), username=username, ip=ip)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The lockout of %(username)s was lifted.") % {"username": username})
+    return redirect("accounts:lockouts")
+
+
+# --- Settings > Sign-in log ------------------------------------------------------------------------
+
+
+@module_required("settings", ["accounts.view_loginrecord"])
+def login_log(request: HttpRequest) -> HttpResponse:
+    form = LoginLogFilter(request.GET or None)
+    rows = LoginRecord.objects.select_related("user")
+    if request.GET:
+        rows = form.apply(rows)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        headers = [_("Time"), _("Username tried"), _("User"), _("Result"), _("IP address"), _("Browser")]
+        data = (
+            (
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                r.username,
+                r.user.get_username() if r.user else "",
+                str(r.get_result_display()),
+                r.ip or "",
+                r.user_agent,
+            )
+            for r in rows.iterator(chunk_size=2000)
+        )
+        return download(export, f"sign-in-log-{timezone.localdate():%Y%m%d}", headers, data)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/login_log.html",
+        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+    )
+
+
+# --- Settings > API tokens -------------------------------------------------------------------------
+
+
+@module_required("settings", ["accounts.manage_api_tokens"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, key = actions.issue_token(
+                actor=Actor.from_request(request), user=form.cleaned_data["user"], name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            # Shown once on the next page view, then forgotten: only the hash is stored.
+            request.session[NEW_TOKEN_SESSION_KEY] = {"key": key, "user": token.user.get_username(), "name": token.name}
+            return redirect("accounts:tokens")
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    show = request.GET.get("show", "active")
+    rows = ApiToken.objects.select_related("user")
+    if show == "active":
+        rows = rows.filter(revoked_at__isnull=True)
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": rows[:500], "new_token": new_token, "show": show},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@module_required("settings", ["accounts.manage_api_tokens"])
+@require_POST
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        token = actions.revoke_token(actor=Actor.from_request(request), token_id=pk)
+    except ApiToken.DoesNotExist:
+        messages.error(request, _("No such token."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Token %(prefix)s… was revoked.") % {"prefix": token.prefix})
+    return redirect("accounts:tokens")

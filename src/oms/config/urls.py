@@ -23,5 +23,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
 for area in AREAS:
     urlpatterns.append(path(f"{area}/", include(f"oms.{area}.urls")))
 
+handler400 = "oms.web.views.bad_request"
+handler403 = "oms.web.views.permission_denied"
+handler404 = "oms.web.views.page_not_found"
+handler500 = "oms.web.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,7 +2,19 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from oms.web.modules import visible_modules, visible_sections
+from oms.core.permissions import view_access
+from oms.web.modules import MODULE_CODES, visible_modules, visible_sections
+
+# Which module each area's URL namespace belongs to (also what the permission matrix test expects).
+NAMESPACE_MODULES = {
+    "orders": "orders",
+    "channels": "orders",
+    "inventory": "inventory",
+    "logistics": "logistics",
+    "support": "support",
+    "system": "settings",
+    "monitoring": "dashboard",
+}
 
 
 def console(request: HttpRequest) -> dict[str, Any]:
@@ -11,15 +23,10 @@ def console(request: HttpRequest) -> dict[str, Any]:
         return {}
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
-    current = {
-        "orders": "orders",
-        "channels": "orders",
-        "inventory": "inventory",
-        "logistics": "logistics",
-        "support": "support",
-        "system": "settings",
-        "monitoring": "dashboard",
-    }.get(namespace, "")
+    current = NAMESPACE_MODULES.get(namespace, "")
+    declared = view_access(match.func) if match else None
+    if declared and declared[0] in MODULE_CODES:
+        current = declared[0]  # e.g. the accounts pages of the Settings module
     if match and match.url_name == "module":
         current = match.kwargs.get("code", "")
     if not current and namespace == "web":

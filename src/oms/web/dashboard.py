@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def dashboard_panels(user: Any) -> list[dict[str, Any]]:
@@ -19,5 +22,8 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
             continue
         provider = getattr(module, "dashboard_panels", None)
         if provider is not None:
-            panels.extend(provider(user))
+            try:
+                panels.extend(provider(user))
+            except Exception:  # one area's broken tile must not take the home page down with it
+                log.exception("dashboard panels of %s failed", area)
     return panels

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from oms.accounts.api import views
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+]
