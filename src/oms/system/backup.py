@@ -445,10 +445,20 @@ def verified(archive: Path, progress: Progress = _noop) -> Iterator[tuple[dict[s
 
 
 def live_fingerprint() -> dict[str, Any]:
-    conn = connections["default"]
-    conn.ensure_connection()
-    with conn.cursor() as cursor:
-        return fingerprint(cursor, conn.vendor)
+    """Fingerprint of the configured database through a plain driver connection (Django's own
+    converts values, e.g. SQLite text to datetimes, which would change the hash)."""
+    conf = _settings_dict()
+    if vendor() == "sqlite":
+        conn = sqlite3.connect(str(conf["NAME"]), timeout=30)
+        try:
+            return fingerprint(conn.cursor(), "sqlite")
+        finally:
+            conn.close()
+    pg = _pg_connect(conf)
+    try:
+        return fingerprint(pg.cursor(), "postgresql")
+    finally:
+        pg.close()
 
 
 def _restore_sqlite(snapshot: Path) -> None:
