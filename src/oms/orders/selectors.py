@@ -1,0 +1,150 @@
+"""Read queries for the order list, its counts and exports (console and API share them)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from oms.core.validators import mask_id_card, mask_phone
+from oms.orders.choices import OrderStatus, OrderType
+from oms.orders.models import Order
+
+LIST_FIELDS = [
+    "id",
+    "number",
+    "channel_id",
+    "channel__code",
+    "channel__name",
+    "external_number",
+    "order_type",
+    "classes",
+    "customer_name",
+    "customer_phone",
+    "province",
+    "city",
+    "total_amount",
+    "currency",
+    "status",
+    "tracking_number",
+    "placed_at",
+    "created_at",
+]
+
+
+@dataclass
+class OrderFilter:
+    statuses: list[str] = field(default_factory=list)
+    channel: int | None = None
+    klass: str = ""
+    order_type: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> OrderFilter:
+        """From a QueryDict/dict of strings; values that do not parse are ignored, never an error."""
+
+        def get(name: str) -> str:
+            return (params.get(name) or "").strip()
+
+        def as_date(text: str) -> date | None:
+            try:
+                return date.fromisoformat(text) if text else None
+            except ValueError:
+                return None
+
+        def as_decimal(text: str) -> Decimal | None:
+            try:
+                return Decimal(text) if text else None
+            except InvalidOperation:
+                return None
+
+        statuses = params.getlist("status") if hasattr(params, "getlist") else [params.get("status") or ""]
+        channel = get("channel")
+        return cls(
+            statuses=[s for s in statuses if s in OrderStatus.values],
+            channel=int(channel) if channel.isdigit() else None,
+            klass=get("class")[:50],
+            order_type=get("type") if get("type") in OrderType.values else "",
+            date_from=as_date(get("date_from")),
+            date_to=as_date(get("date_to")),
+            amount_min=as_decimal(get("amount_min")),
+            amount_max=as_decimal(get("amount_max")),
+            q=get("q")[:100],
+        )
+
+    def apply(self, qs: QuerySet, *, with_status: bool = True) -> QuerySet:
+        if with_status and self.statuses:
+            qs = qs.filter(status__in=self.statuses)
+        if self.channel:
+            qs = qs.filter(channel_id=self.channel)
+        if self.klass:
+            qs = qs.filter(classes__icontains=f'"{self.klass}"')
+        if self.order_type:
+            qs = qs.filter(order_type=self.order_type)
+        tz = timezone.get_current_timezone()
+        if self.date_from:
+            qs = qs.filter(created_at__gte=datetime.combine(self.date_from, time.min, tzinfo=tz))
+        if self.date_to:
+            qs = qs.filter(created_at__lte=datetime.combine(self.date_to, time.max, tzinfo=tz))
+        if self.amount_min is not None:
+            qs = qs.filter(total_amount__gte=self.amount_min)
+        if self.amount_max is not None:
+            qs = qs.filter(total_amount__lte=self.amount_max)
+        if self.q:
+            qs = qs.filter(search_q(self.q))
+        return qs
+
+
+def search_q(text: str) -> Q:
+    """Exact matches on the indexed identifiers; names by prefix. Keeps the search on indexes."""
+    text = text.strip()
+    digits = re.sub(r"[\s\-]", "", text)
+    q = Q(number=text.upper()) | Q(external_number=text) | Q(tracking_number=text) | Q(external_id=text)
+    if digits.isdigit():
+        q |= Q(customer_phone=digits)
+        if len(digits) >= 7:
+            q |= Q(customer_phone__startswith=digits)
+    else:
+        q |= Q(customer_name__startswith=text)
+    return q
+
+
+def orders_for(user: Any) -> QuerySet:
+    return Order.objects.restrict(user)
+
+
+def status_counts(qs: QuerySet) -> dict[str, int]:
+    """Orders per status of `qs`, in one GROUP BY query."""
+    rows = qs.order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def class_counts(qs: QuerySet, labels: list[str]) -> dict[str, int]:
+    """Orders per class label of `qs`, in one query (conditional aggregation)."""
+    if not labels:
+        return {}
+    aggregates = {f"c{i}": Count("pk", filter=Q(classes__icontains=f'"{label}"')) for i, label in enumerate(labels)}
+    values = qs.order_by().aggregate(**aggregates)
+    return {label: values[f"c{i}"] for i, label in enumerate(labels)}
+
+
+def mask_row(row: dict[str, Any], can_see: bool) -> dict[str, Any]:
+    if not can_see:
+        row["customer_phone"] = mask_phone(row.get("customer_phone") or "")
+        if "customer_id_card" in row:
+            row["customer_id_card"] = mask_id_card(row.get("customer_id_card") or "")
+    return row
+
+
+def can_see_personal_data(user: Any) -> bool:
+    return bool(user.has_perm("orders.view_personal_data"))
