@@ -1,0 +1,182 @@
+"""Adapters turn documented platform payloads and seller-centre files into canonical orders (no DB)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from oms.channels.adapters import generic, shopify, woocommerce
+from oms.channels.adapters.jd import parse_jd
+from oms.channels.adapters.taobao import parse_taobao
+from oms.channels.tables import FileFormatError, open_table
+
+from .conftest import SAMPLES, payload
+
+
+def test_shopify_webhook_order() -> None:
+    order = shopify.order_from_rest(payload("shopify_order.json"))
+    assert order.external_id == "5820419784823" and order.external_number == "#1042"
+    assert order.customer_name == "李娜" and order.tags == ["VIP", "双11"]
+    assert [(ln.platform_sku, ln.quantity, ln.unit_price) for ln in order.lines] == [
+        ("SH-TEA-250", 1, Decimal("299.00")),
+        ("SH-CUP-01", 2, Decimal("49.00")),
+    ]
+    goods = sum(ln.line_total for ln in order.lines)
+    assert goods + order.shipping_amount - order.discount_amount == order.total_amount == Decimal("397.00")
+    assert order.payment_status == "paid" and order.paid_amount == order.total_amount
+    assert order.address.province == "浙江省" and order.address.postcode == "310012"
+    assert order.updated_at is not None and not order.cancelled
+
+
+def test_shopify_cancelled_payload_is_cancelled() -> None:
+    data = payload("shopify_order.json")
+    data.update(cancelled_at="2026-11-21T10:00:00+08:00", cancel_reason="customer", financial_status="refunded")
+    order = shopify.order_from_rest(data)
+    assert order.cancelled and order.payment_status == "refunded"
+
+
+def test_shopify_graphql_and_rest_give_the_same_order() -> None:
+    rest = shopify.order_from_rest(payload("shopify_order.json"))
+    gql = shopify.order_from_graphql(payload("shopify_graphql_order.json"))
+    for field in (
+        "external_id",
+        "external_number",
+        "customer_name",
+        "total_amount",
+        "shipping_amount",
+        "discount_amount",
+    ):
+        assert getattr(rest, field) == getattr(gql, field), field
+    assert [(ln.platform_sku, ln.quantity, ln.line_total) for ln in rest.lines] == [
+        (ln.platform_sku, ln.quantity, ln.line_total) for ln in gql.lines
+    ]
+    assert rest.updated_at == gql.updated_at
+
+
+def test_shopify_signature() -> None:
+    body = json.dumps(payload("shopify_order.json")).encode()
+    sig = shopify.sign("s3cret", body)
+    assert shopify.verify("s3cret", body, sig)
+    assert not shopify.verify("other", body, sig)
+    assert not shopify.verify("s3cret", body + b" ", sig)
+    assert not shopify.verify("s3cret", body, None)
+    assert not shopify.verify("", body, sig)
+
+
+def test_woocommerce_order_and_deleted() -> None:
+    order = woocommerce.order_from_rest(payload("woocommerce_order.json"))
+    assert order.external_id == "7316" and order.customer_name == "王伟"
+    assert order.lines[0].spec == "颜色: 灰色" and order.lines[0].unit_price == Decimal("59.00")
+    goods = sum(ln.line_total for ln in order.lines)
+    assert goods + order.shipping_amount - order.discount_amount == order.total_amount
+    assert order.payment_status == "paid" and order.transaction_id.startswith("42000")
+    assert order.updated_at is not None and order.updated_at.utcoffset().total_seconds() == 0
+    gone = woocommerce.order_from_rest({"id": 7316}, deleted=True)
+    assert gone.cancelled and gone.external_id == "7316"
+
+
+def test_taobao_pair_joined_either_way_round() -> None:
+    for a, b in (("taobao_orders_gbk.csv", "taobao_items_gbk.csv"), ("taobao_items_gbk.csv", "taobao_orders_gbk.csv")):
+        parsed = list(parse_taobao(open_table(SAMPLES / a), open_table(SAMPLES / b)))
+        assert [p.external_id for p in parsed] == ["3368812345678901234", "3368812345678905678", "3368812345678909999"]
+        first, second, closed = (p.incoming for p in parsed)
+        assert first and second and closed
+        assert first.customer_phone == "13812345678"  # the apostrophe Excel needed is gone
+        assert first.address.district == "西湖区" and first.address.postcode == "310000"
+        assert [ln.platform_sku for ln in first.lines] == ["TB-CUP-500", "TB-BAG-L"]
+        assert second.total_amount == Decimal("1309.00") and second.paid_amount == Decimal("1309.00")
+        assert second.customer_phone == "139****0000"  # masked by the platform: intake decides
+        assert closed.cancelled
+
+
+def test_taobao_missing_columns_are_named(tmp_path: Path) -> None:
+    bad = tmp_path / "orders.csv"
+    bad.write_text("订单编号,收货人姓名\n1,张三\n", encoding="gbk")
+    with pytest.raises(FileFormatError) as err:
+        list(parse_taobao(open_table(bad), open_table(SAMPLES / "taobao_items_gbk.csv")))
+    assert "收货地址" in str(err.value) and "总金额" in str(err.value)
+
+
+def test_jd_rows_grouped_by_order() -> None:
+    parsed = list(parse_jd(open_table(SAMPLES / "jd_orders_utf8bom.csv")))
+    assert [p.external_id for p in parsed] == ["305512345678", "305598765432"]
+    first, cod = parsed[0].incoming, parsed[1].incoming
+    assert first and cod
+    assert [(ln.platform_sku, ln.quantity) for ln in first.lines] == [("JD-LAMP-PRO", 1), ("JD-BULB-E27", 2)]
+    assert parsed[0].rows == [2, 3]
+    assert cod.order_type == "cod" and cod.payment_status == "unpaid" and cod.total_amount == Decimal("207.00")
+    assert cod.shipping_amount == Decimal("8.00")
+
+
+GENERIC = """订单号,收货人,手机,省,市,区,详细地址,货号,商品名称,数量,单价,运费,订单金额,实付金额
+A-1,张伟,13800138000,浙江省,杭州市,西湖区,文三路 1号,P-1001,杯子,2,59.00,0,118.00,118.00
+A-2,李雷,13900139000,,,,广东省 深圳市 南山区 科苑路 15号(518057),P-1001,杯子,1,59,10,139,139
+A-2,李雷,13900139000,,,,广东省 深圳市 南山区 科苑路 15号(518057),P-1002,盘子,1,70,10,139,139
+A-3,韩梅梅,13700137000,江苏省,南京市,玄武区,中山路 1号,P-1002,盘子,two,70,0,70,70
+A-1,张伟,13800138000,浙江省,杭州市,西湖区,文三路 1号,P-1001,杯子,1,59.00,0,59.00,59.00
+"""
+
+
+def test_generic_csv_with_chinese_headers(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(GENERIC.encode("gb18030"))
+    parsed = list(generic.parse_generic(open_table(path)))
+    by_id = {p.external_id: p for p in parsed if p.incoming}
+    assert set(by_id) == {"A-1", "A-2"}
+    a2 = by_id["A-2"].incoming
+    assert a2 is not None and a2.address.province == "广东省" and len(a2.lines) == 2
+    rejected = [r for p in parsed for r in p.rejections]
+    assert [(r.row, r.column) for r in rejected] == [(5, "数量"), (6, "订单号")]
+    assert "two" in rejected[0].reason
+
+
+def test_generic_mapping_and_missing_columns(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text("Ref,Item code,Qty,Each\nX1,P-1001,1,9.90\n", encoding="utf-8")
+    mapping = {"order_id": "Ref", "sku": "Item code", "quantity": "Qty", "unit_price": "Each"}
+    (only,) = generic.parse_generic(open_table(path), mapping)
+    assert only.incoming and only.incoming.lines[0].unit_price == Decimal("9.90")
+    with pytest.raises(FileFormatError) as err:
+        list(generic.parse_generic(open_table(path)))
+    assert "order_id" in str(err.value) and "quantity" in str(err.value)
+
+
+def test_generic_xlsx_and_json_read_the_same(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["order_id", "sku", "quantity", "unit_price", "customer_name", "address"])
+    ws.append([1001, "P-1001", 2, 59, "张伟", "浙江省 杭州市 西湖区 文三路 1号"])
+    wb.save(tmp_path / "o.xlsx")
+    (tmp_path / "o.json").write_text(
+        json.dumps(
+            [
+                {
+                    "order_id": "1001",
+                    "customer_name": "张伟",
+                    "address": "浙江省 杭州市 西湖区 文三路 1号",
+                    "lines": [{"sku": "P-1001", "quantity": 2, "unit_price": "59"}],
+                }
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    (x,) = generic.parse_generic(open_table(tmp_path / "o.xlsx"))
+    (j,) = generic.parse_generic(open_table(tmp_path / "o.json"))
+    assert x.incoming and j.incoming
+    assert x.incoming.external_id == j.incoming.external_id == "1001"
+    assert x.incoming.lines[0].line_total is None and x.incoming.lines[0].unit_price == j.incoming.lines[0].unit_price
+    assert x.incoming.address.district == j.incoming.address.district == "西湖区"
+
+
+def test_unknown_encoding_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "noise.csv"
+    path.write_bytes(bytes(range(128, 256)) * 50)
+    with pytest.raises(FileFormatError) as err:
+        list(generic.parse_generic(open_table(path)))
+    assert "encoding" in str(err.value)
