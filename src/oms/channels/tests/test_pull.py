@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from oms.channels import pull
-from oms.channels.models import InboundDelivery, Platform, PullState
+from oms.channels.models import InboundDelivery, Platform
 from oms.orders.models import Order
 
 from .conftest import payload
@@ -177,8 +177,10 @@ def test_same_order_by_webhook_then_pull_then_file_is_one_order(
     csv = tmp_path / "shopify.csv"
     csv.write_text(
         "order_id,order_number,customer_name,phone,address,sku,item_name,quantity,unit_price,shipping_fee,discount,total,paid\n"
-        "5820419784823,#1042,李娜,13912345678,浙江省 杭州市 西湖区 文三路 478号,SH-TEA-250,西湖龙井,1,299,20,20,397,397\n"
-        "5820419784823,#1042,李娜,13912345678,浙江省 杭州市 西湖区 文三路 478号,SH-CUP-01,青瓷品茗杯,2,49,20,20,397,397\n",
+        "5820419784823,#1042,李娜,13912345678,浙江省 杭州市 西湖区 文三路 478号,"
+        "SH-TEA-250,西湖龙井,1,299,20,20,397,397\n"
+        "5820419784823,#1042,李娜,13912345678,浙江省 杭州市 西湖区 文三路 478号,"
+        "SH-CUP-01,青瓷品茗杯,2,49,20,20,397,397\n",
         encoding="utf-8",
     )
     job, _resumed = importer.create_job(channel=channel, paths=[csv], fmt="csv")
