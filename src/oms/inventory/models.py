@@ -56,6 +56,9 @@ class KitComponent(models.Model):
             models.CheckConstraint(condition=~Q(kit=models.F("component")), name="kitcomponent_not_self"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kit_id} = {self.quantity} x {self.component_id}"
+
 
 class Warehouse(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -231,7 +234,11 @@ class Reservation(models.Model):
         ordering = ["order", "pk"]
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
+        permissions = [("override_routing", "Can override the warehouse routing of an order")]
         indexes = [models.Index(fields=["order", "state"], name="reservation_order_state")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.line_id} {self.product_id}@{self.warehouse_id} x{self.quantity}"
 
 
 class StockThreshold(models.Model):
@@ -253,6 +260,9 @@ class StockThreshold(models.Model):
         verbose_name = _("stock threshold")
         verbose_name_plural = _("stock thresholds")
         constraints = [models.UniqueConstraint(fields=["product", "warehouse"], name="threshold_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.warehouse_id} >= {self.minimum}"
 
 
 class AlertState(models.TextChoices):
@@ -283,6 +293,9 @@ class LowStockAlert(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.warehouse_id} {self.state}"
+
 
 class ShippingCost(models.Model):
     """Cost of one parcel from a warehouse to a province: base + per kg. Missing pairs fall back to distance."""
@@ -297,6 +310,9 @@ class ShippingCost(models.Model):
         verbose_name = _("shipping cost")
         verbose_name_plural = _("shipping costs")
         constraints = [models.UniqueConstraint(fields=["warehouse", "province"], name="shippingcost_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse_id} -> {self.province}"
 
 
 class Lane(models.Model):
@@ -363,6 +379,9 @@ class TransferLine(models.Model):
         verbose_name = _("transfer line")
         verbose_name_plural = _("transfer lines")
 
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.product_id} {self.source_id}->{self.destination_id} x{self.quantity}"
+
     @property
     def outstanding(self) -> int:
         return self.quantity - self.received
@@ -382,6 +401,9 @@ class TransferEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.type}"
 
 
 class CountStatus(models.TextChoices):
@@ -407,6 +429,9 @@ class Count(models.Model):
         verbose_name = _("stocktake")
         verbose_name_plural = _("stocktakes")
 
+    def __str__(self) -> str:
+        return f"count {self.pk} @{self.warehouse_id}"
+
 
 class CountLine(models.Model):
     count = models.ForeignKey(Count, on_delete=models.CASCADE, related_name="lines")
@@ -417,6 +442,9 @@ class CountLine(models.Model):
     class Meta:
         ordering = ["count", "product__sku"]
         constraints = [models.UniqueConstraint(fields=["count", "product"], name="countline_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.count_id}: {self.product_id} {self.expected}/{self.counted}"
 
     @property
     def difference(self) -> int | None:

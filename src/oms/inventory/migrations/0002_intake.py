@@ -320,4 +320,9 @@ class Migration(migrations.Migration):
             model_name='stockthreshold',
             constraint=models.UniqueConstraint(fields=('product', 'warehouse'), name='threshold_unique'),
         ),
-    ]
+        migrations.AlterModelOptions(
+            name='reservation',
+            options={'ordering': ['order', 'pk'], 'permissions': [('override_routing', 'Can override the warehouse routing of an order')], 'verbose_name': 'reservation', 'verbose_name_plural': 'reservations'},
+        ),
+    
+]

@@ -15,13 +15,20 @@ SYSTEM = Actor.system("test")
 
 def product(sku: str | None = None, cost: str = "10", weight: str = "0.5", **kw) -> Product:
     sku = sku or f"T-{next(_n):04d}"
-    return Product.objects.create(sku=sku, name=f"Product {sku}", unit_cost=Decimal(cost),
-                                  list_price=Decimal(cost) * 2, weight_kg=Decimal(weight), **kw)
+    return Product.objects.create(
+        sku=sku,
+        name=f"Product {sku}",
+        unit_cost=Decimal(cost),
+        list_price=Decimal(cost) * 2,
+        weight_kg=Decimal(weight),
+        **kw,
+    )
 
 
 def warehouse(code: str, province: str = "上海", priority: int = 100, covered=None, **kw) -> Warehouse:
-    return Warehouse.objects.create(code=code, name=code, province=province, priority=priority,
-                                    covered_provinces=covered or [], **kw)
+    return Warehouse.objects.create(
+        code=code, name=code, province=province, priority=priority, covered_provinces=covered or [], **kw
+    )
 
 
 def kit(sku: str, parts: list[tuple[Product, int]]) -> Product:
@@ -49,8 +56,9 @@ def order(lines: list[tuple[Product, int]], province: str = "上海", status: st
     from oms.orders.models import Order, OrderLine
 
     n = next(_n)
-    o = Order.objects.create(number=f"O{n:06d}", channel=ch or channel(), external_id=f"E{n}",
-                             province=province, status=status)
+    o = Order.objects.create(
+        number=f"O{n:06d}", channel=ch or channel(), external_id=f"E{n}", province=province, status=status
+    )
     for i, (p, q) in enumerate(lines, 1):
         OrderLine.objects.create(order=o, line_no=i, product=p, sku=p.sku, name=p.name, quantity=q)
     return o

@@ -1,0 +1,322 @@
+"""Inventory REST API: products, warehouses, stock, the ledger, receipts and adjustments, low-stock
+alerts and transfer plans. Reads go through `.restrict(user)`; writes call inventory.actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from oms.core.actor import Actor
+from oms.core.api import ModulePermission, error_response
+from oms.inventory import actions
+from oms.inventory.ledger import InsufficientStock
+from oms.inventory.models import (
+    LowStockAlert,
+    Product,
+    Stock,
+    StockMove,
+    TransferLine,
+    TransferPlan,
+    Warehouse,
+)
+
+
+def _actor(request: Request) -> Actor:
+    return Actor.from_request(request)
+
+
+class InventoryAPI:
+    permission_classes = [ModulePermission]
+    module = "inventory"
+
+
+# --- serializers ---
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    components = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "id", "sku", "name", "spec", "barcode", "unit_cost", "list_price", "weight_kg", "volume_l",
+            "is_kit", "active", "components",
+        ]  # fmt: skip
+
+    def get_components(self, obj: Product) -> list[dict[str, Any]]:
+        return [{"sku": c.component.sku, "quantity": c.quantity} for c in obj.components.all()]
+
+
+class WarehouseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Warehouse
+        fields = [
+            "id", "code", "name", "province", "city", "district", "address", "priority", "active", "lat", "lng",
+            "covered_provinces",
+        ]  # fmt: skip
+
+
+class StockSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    warehouse = serializers.CharField(source="warehouse.code", read_only=True)
+    location = serializers.CharField(source="location.code", read_only=True, default="")
+    available = serializers.IntegerField(read_only=True)
+    unit_cost = serializers.DecimalField(source="product.unit_cost", max_digits=14, decimal_places=2, read_only=True)
+    value = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Stock
+        fields = ["id", "sku", "warehouse", "location", "on_hand", "reserved", "available", "in_transit", "unit_cost",
+                  "value"]  # fmt: skip
+
+
+class MoveSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    warehouse = serializers.CharField(source="warehouse.code", read_only=True)
+
+    class Meta:
+        model = StockMove
+        fields = ["id", "kind", "sku", "warehouse", "quantity", "d_on_hand", "d_reserved", "d_in_transit",
+                  "ref_type", "ref_id", "reason", "actor_name", "created_at"]  # fmt: skip
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    warehouse = serializers.CharField(source="warehouse.code", read_only=True)
+
+    class Meta:
+        model = LowStockAlert
+        fields = ["id", "sku", "warehouse", "state", "threshold", "available", "lowest", "raised_at", "cleared_at"]
+
+
+class TransferLineSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    source = serializers.CharField(source="source.code", read_only=True)
+    destination = serializers.CharField(source="destination.code", read_only=True)
+
+    class Meta:
+        model = TransferLine
+        fields = ["id", "sku", "source", "destination", "quantity", "received", "unit_cost", "expected_arrival"]
+
+
+class TransferPlanSerializer(serializers.ModelSerializer):
+    lines = TransferLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TransferPlan
+        fields = ["id", "number", "status", "note", "total_cost", "created_by", "created_at", "lines"]
+
+
+class StockChangeSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    warehouse = serializers.CharField(help_text="warehouse code")
+    quantity = serializers.IntegerField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- views ---
+
+
+class ProductViewSet(InventoryAPI, viewsets.ModelViewSet):
+    serializer_class = ProductSerializer
+    queryset = Product.objects.prefetch_related("components__component")
+    required_perms = {
+        "GET": ["inventory.view_product"],
+        "POST": ["inventory.add_product"],
+        "PUT": ["inventory.change_product"],
+        "PATCH": ["inventory.change_product"],
+        "DELETE": ["inventory.delete_product"],
+    }
+    filterset_fields = ["sku", "is_kit", "active", "barcode"]
+    search_fields = ["sku", "name", "barcode"]
+    ordering_fields = ["sku", "name", "unit_cost"]
+
+
+class WarehouseViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
+    serializer_class = WarehouseSerializer
+    required_perms = {"GET": ["inventory.view_warehouse"]}
+    filterset_fields = ["code", "province", "active"]
+
+    def get_queryset(self) -> Any:
+        return Warehouse.objects.restrict(self.request.user)
+
+
+class StockViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
+    """Stock per SKU x warehouse. Filters: sku, warehouse (code), location, available_lt, in_transit."""
+
+    serializer_class = StockSerializer
+    required_perms = {"GET": ["inventory.view_stock"]}
+    filter_backends: list = []
+
+    def get_queryset(self) -> Any:
+        qs = Stock.objects.restrict(self.request.user).select_related("product", "warehouse", "location")
+        p = self.request.query_params
+        if p.get("sku"):
+            qs = qs.filter(product__sku=p["sku"])
+        if p.get("q"):
+            qs = qs.filter(Q(product__sku__icontains=p["q"]) | Q(product__name__icontains=p["q"]))
+        if p.get("warehouse"):
+            qs = qs.filter(warehouse__code=p["warehouse"])
+        if p.get("location"):
+            qs = qs.filter(location__code=p["location"])
+        if p.get("available_lt", "").lstrip("-").isdigit():
+            qs = qs.filter(on_hand__lt=F("reserved") + int(p["available_lt"]))
+        if p.get("in_transit") == "true":
+            qs = qs.filter(in_transit__gt=0)
+        return qs.order_by("product__sku", "warehouse__priority")
+
+
+class MoveViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
+    serializer_class = MoveSerializer
+    required_perms = {"GET": ["inventory.view_stockmove"]}
+    filter_backends: list = []
+
+    def get_queryset(self) -> Any:
+        qs = StockMove.objects.restrict(self.request.user).select_related("product", "warehouse")
+        p = self.request.query_params
+        for param, lookup in (("kind", "kind"), ("sku", "product__sku"), ("warehouse", "warehouse__code"),
+                              ("ref_type", "ref_type")):  # fmt: skip
+            if p.get(param):
+                qs = qs.filter(**{lookup: p[param]})
+        if p.get("ref_id", "").isdigit():
+            qs = qs.filter(ref_id=int(p["ref_id"]))
+        return qs
+
+
+class AlertViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
+    serializer_class = AlertSerializer
+    required_perms = {"GET": ["inventory.view_lowstockalert"]}
+    filterset_fields = ["state"]
+
+    def get_queryset(self) -> Any:
+        return LowStockAlert.objects.restrict(self.request.user).select_related("product", "warehouse")
+
+
+class _StockChange(InventoryAPI, APIView):
+    required_perms = {"POST": ["inventory.add_stockmove"]}
+    kind = "receipt"
+
+    @extend_schema(request=StockChangeSerializer, responses=MoveSerializer)
+    def post(self, request: Request) -> Response:
+        body = StockChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        product = Product.objects.filter(sku=d["sku"]).first()
+        warehouse = Warehouse.objects.restrict(request.user).filter(code=d["warehouse"]).first()
+        if product is None or warehouse is None:
+            return error_response(
+                "invalid",
+                "Unknown SKU or warehouse.",
+                fields={k: ["not found"] for k, v in (("sku", product), ("warehouse", warehouse)) if v is None},
+            )
+        try:
+            if self.kind == "receipt":
+                move = actions.receive(product_id=product.pk, warehouse_id=warehouse.pk, quantity=d["quantity"],
+                                       actor=_actor(request), reason=d["reason"])  # fmt: skip
+            else:
+                move = actions.adjust(product_id=product.pk, warehouse_id=warehouse.pk, quantity=d["quantity"],
+                                      actor=_actor(request), reason=d["reason"])  # fmt: skip
+        except InsufficientStock as exc:
+            return error_response("insufficient_stock", str(exc), status.HTTP_409_CONFLICT)
+        return Response(MoveSerializer(move).data, status=status.HTTP_201_CREATED)
+
+
+class ReceiptView(_StockChange):
+    kind = "receipt"
+
+
+class AdjustmentView(_StockChange):
+    kind = "adjust"
+
+
+class TransferPlanViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
+    """Transfer plans; POST propose/ and POST {id}/<action>/ move them through their lifecycle."""
+
+    serializer_class = TransferPlanSerializer
+    required_perms = {"GET": ["inventory.view_transferplan"], "POST": ["inventory.change_transferplan"],
+                      "PATCH": ["inventory.change_transferplan"]}  # fmt: skip
+    queryset = TransferPlan.objects.prefetch_related("lines__product", "lines__source", "lines__destination")
+    filterset_fields = ["status"]
+
+    def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Response:
+        try:
+            plan = fn(*args, **kwargs)
+        except InsufficientStock as exc:
+            return error_response("insufficient_stock", str(exc), status.HTTP_409_CONFLICT)
+        return Response(TransferPlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
+
+    @extend_schema(request=None, responses={201: TransferPlanSerializer, 200: None})
+    @action(detail=False, methods=["post"])
+    def propose(self, request: Request) -> Response:
+        plan = actions.propose_transfer_plan(actor=_actor(request), note=str(request.data.get("note", "")))
+        if plan is None:
+            return Response({"plan": None, "message": "Nothing needs to move."})
+        return Response(TransferPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: int) -> Response:
+        return self._run(actions.approve_transfer, self.get_object().pk, _actor(request))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: int) -> Response:
+        return self._run(actions.reopen_transfer, self.get_object().pk, _actor(request))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_plan(self, request: Request, pk: int) -> Response:
+        return self._run(actions.dispatch_transfer, self.get_object().pk, _actor(request))
+
+    @extend_schema(request=inline_serializer("TransferReceive", {"lines": serializers.DictField(
+        child=serializers.IntegerField(), help_text="line id -> units received now")}))  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def receive(self, request: Request, pk: int) -> Response:
+        lines = request.data.get("lines") or {}
+        if not isinstance(lines, dict):
+            return error_response("invalid", 'Send {"lines": {line_id: quantity}}.')
+        try:
+            received = {int(k): int(v) for k, v in lines.items()}
+        except (TypeError, ValueError):
+            return error_response("invalid", "Line ids and quantities must be whole numbers.")
+        return self._run(actions.receive_transfer, self.get_object().pk, received, _actor(request))
+
+    @extend_schema(request=inline_serializer("TransferReason", {"reason": serializers.CharField()}))
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: int) -> Response:
+        return self._run(
+            actions.close_transfer, self.get_object().pk, _actor(request), str(request.data.get("reason", ""))
+        )
+
+    @extend_schema(request=inline_serializer("TransferCancel", {"reason": serializers.CharField(required=False)}))
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: int) -> Response:
+        return self._run(actions.cancel_transfer, self.get_object().pk, _actor(request),
+                         reason=str(request.data.get("reason", "")))  # fmt: skip
+
+
+class TransferLineView(InventoryAPI, generics.GenericAPIView):
+    """PATCH {"quantity": n} on a draft plan's line (0 removes it)."""
+
+    required_perms = {"PATCH": ["inventory.change_transferplan"]}
+    serializer_class = TransferLineSerializer
+
+    @extend_schema(request=inline_serializer("TransferLineEdit", {"quantity": serializers.IntegerField()}))
+    def patch(self, request: Request, pk: int) -> Response:
+        get_object_or_404(TransferLine, pk=pk)
+        try:
+            qty = int(request.data.get("quantity"))
+        except (TypeError, ValueError):
+            return error_response("invalid", "quantity must be a whole number.", fields={"quantity": ["invalid"]})
+        line = actions.edit_transfer_line(line_id=pk, quantity=qty, actor=_actor(request))
+        if line is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(TransferLineSerializer(line).data)

@@ -1,0 +1,51 @@
+"""Inventory pages in the console navigation, and the dashboard tiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from oms.web.modules import Section
+
+V = ("inventory.view_stock",)
+SECTIONS = [
+    Section("inventory", gettext_lazy("Stock"), "inventory:stock", V, 10, gettext_lazy("On hand, reserved, available")),
+    Section("inventory", gettext_lazy("Products"), "inventory:products", ("inventory.view_product",), 20),
+    Section("inventory", gettext_lazy("Stock moves"), "inventory:moves", ("inventory.view_stockmove",), 30),
+    Section("inventory", gettext_lazy("Low-stock alerts"), "inventory:alerts", ("inventory.view_lowstockalert",), 40),
+    Section("inventory", gettext_lazy("Analysis"), "inventory:analysis", V, 50),
+    Section("inventory", gettext_lazy("Transfer plans"), "inventory:transfers", ("inventory.view_transferplan",), 60),
+    Section("inventory", gettext_lazy("Stocktakes"), "inventory:counts", ("inventory.view_count",), 70),
+    Section(
+        "inventory", gettext_lazy("Warehouses and lanes"), "inventory:warehouses", ("inventory.view_warehouse",), 80
+    ),
+]
+
+
+def dashboard_panels(user: Any) -> list[dict[str, Any]]:
+    if not (user.has_perm("core.access_inventory") and user.has_perm("inventory.view_stock")):
+        return []
+    from oms.inventory.models import LowStockAlert, Stock
+
+    alerts = LowStockAlert.objects.restrict(user).filter(state="open").count()
+    value = Stock.objects.restrict(user).aggregate(
+        v=Sum(ExpressionWrapper(F("on_hand") * F("product__unit_cost"), output_field=DecimalField()))
+    )["v"]
+    return [
+        {
+            "label": _("Low-stock alerts open"),
+            "value": alerts,
+            "url": reverse("inventory:alerts"),
+            "note": _("SKU x warehouse below threshold"),
+        },
+        {
+            "label": _("Stock value"),
+            "value": f"¥{value or 0:,.2f}",
+            "url": reverse("inventory:stock"),
+            "note": _("on hand at unit cost"),
+        },
+    ]

@@ -1,0 +1,77 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from oms.inventory.models import Product, Warehouse
+
+
+class Bootstrap:
+    """Bootstrap classes on every widget (the console renders fields with web/form_fields.html)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class ProductField(forms.CharField):
+    """A SKU typed by the operator, resolved to the product."""
+
+    def clean(self, value):
+        sku = super().clean(value).strip()
+        product = (
+            Product.objects.filter(sku=sku).first() or Product.objects.filter(barcode=sku).exclude(barcode="").first()
+        )
+        if product is None:
+            raise forms.ValidationError(_("No product with SKU or barcode %(sku)s.") % {"sku": sku})
+        return product
+
+
+class ReceiveForm(Bootstrap, forms.Form):
+    sku = ProductField(label=_("SKU or barcode"), max_length=100)
+    warehouse = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("Warehouse"))
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
+    reason = forms.CharField(label=_("Reference / note"), max_length=300, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["warehouse"].queryset = Warehouse.objects.restrict(user).filter(active=True)
+
+
+class AdjustForm(ReceiveForm):
+    quantity = forms.IntegerField(
+        label=_("Change (+/-)"), min_value=-1_000_000, max_value=1_000_000, help_text=_("Negative takes stock out.")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ThresholdForm(Bootstrap, forms.Form):
+    sku = ProductField(label=_("SKU"), max_length=100)
+    warehouse = forms.ModelChoiceField(Warehouse.objects.all(), label=_("Warehouse"))
+    minimum = forms.IntegerField(label=_("Low-stock threshold"), min_value=0)
+    target = forms.IntegerField(label=_("Target level"), min_value=0, required=False)
+
+
+class LaneForm(Bootstrap, forms.Form):
+    source = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("From"))
+    destination = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("To"))
+    unit_cost = forms.DecimalField(label=_("Cost per unit"), min_value=0, max_digits=10, decimal_places=2)
+    lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, max_value=365)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") and data.get("source") == data.get("destination"):
+            raise forms.ValidationError(_("From and to must be different warehouses."))
+        return data
+
+
+class TransferLineForm(Bootstrap, forms.Form):
+    sku = ProductField(label=_("SKU"), max_length=100)
+    source = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("From"))
+    destination = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("To"))
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+
+
+class UploadForm(Bootstrap, forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

@@ -1,0 +1,40 @@
+"""What the built-in roles may do in the inventory area."""
+
+_MODELS = [
+    "product",
+    "kitcomponent",
+    "warehouse",
+    "location",
+    "stock",
+    "stockmove",
+    "reservation",
+    "stockthreshold",
+    "lowstockalert",
+    "shippingcost",
+    "lane",
+    "transferplan",
+    "transferline",
+    "count",
+    "countline",
+]
+READ = [f"inventory.view_{m}" for m in _MODELS]
+
+GRANTS = {
+    "warehouse": READ
+    + [
+        "inventory.add_stockmove",  # receipts and adjustments
+        "inventory.add_count",
+        "inventory.change_count",
+        "inventory.add_transferplan",
+        "inventory.change_transferplan",
+        "inventory.change_stockthreshold",
+        "inventory.add_lane",
+        "inventory.change_lane",
+        "inventory.add_product",
+        "inventory.change_product",
+        "inventory.override_routing",
+    ],
+    "viewer": READ,
+    "order_clerk": READ,
+    "reviewer": ["inventory.view_reservation", "inventory.view_stock", "inventory.override_routing"],
+}
