@@ -259,3 +259,14 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+# Review and confirmation records (issue 6) live in their own module, registered with this app.
+from oms.orders.review.models import (  # noqa: E402,F401
+    BlacklistEntry,
+    MergeGroup,
+    OrderHold,
+    OrderReview,
+    ReviewRule,
+    StockShortage,
+)

@@ -31,3 +31,6 @@ register(
         _("Cross-border shops must send the buyer's ID card number with every order."),
     ),
 )
+
+# Review and confirmation parameters (issue 6).
+import oms.orders.review.params  # noqa: E402,F401

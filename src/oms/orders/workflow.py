@@ -38,8 +38,9 @@ class Edge:
     roles: frozenset[str]
 
 
-def _edges(sources: Iterable[str], target: str, action: str, *roles: str) -> list[Edge]:
-    return [Edge(s, target, action, frozenset(roles)) for s in sources]
+def _edges(sources: Iterable[str], target: str | None, action: str, *roles: str) -> list[Edge]:
+    """Edges from each source to `target`; target None means the status stays (a self-loop)."""
+    return [Edge(s, target or s, action, frozenset(roles)) for s in sources]
 
 
 _BEFORE_SHIPPING = [
@@ -81,6 +82,11 @@ EDGES: list[Edge] = [
         SYSTEM,
     ),
     *_edges([S.ON_HOLD], S.PENDING_REVIEW, "release_order", REVIEWER, ORDER_CLERK, CUSTOMER_SERVICE),
+    # finance reviewers release what they held; the scheduler releases holds whose time has come
+    *_edges([S.ON_HOLD], S.PENDING_REVIEW, "release_order", FINANCE_REVIEWER, SYSTEM),
+    # merging and splitting approved orders keeps their status (each keeps its identity)
+    *_edges([S.APPROVED, S.CONFIRMED], None, "merge_orders", REVIEWER, ORDER_CLERK, SYSTEM),
+    *_edges([S.APPROVED, S.AWAITING_STOCK], None, "split_order", REVIEWER, ORDER_CLERK),
     *_edges([S.APPROVED, S.AWAITING_STOCK], S.CONFIRMED, "confirm_order", ORDER_CLERK, SYSTEM),
     *_edges([S.APPROVED], S.AWAITING_STOCK, "confirm_order", ORDER_CLERK, SYSTEM),
     *_edges([S.PENDING_REVIEW], S.CLOSED, "merge_orders", REVIEWER, ORDER_CLERK),

@@ -1,0 +1,40 @@
+"""Thin Huey wrappers: automatic review in the background, confirmation when stock arrives or after
+approval, and the periodic release of holds whose time has come."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+@db_task(retries=2, retry_delay=5)
+def auto_review_task(order_id: int) -> None:
+    from oms.orders.review import actions
+
+    actions.auto_review(order_id)
+
+
+@db_task(retries=2, retry_delay=5)
+def stock_arrived_task(product_ids: list[int]) -> None:
+    from oms.orders.review import actions
+
+    actions.retry_awaiting_stock(set(product_ids))
+
+
+@db_task(retries=2, retry_delay=5)
+def confirm_task(order_id: int) -> None:
+    from oms.core.actor import Actor
+    from oms.orders import workflow
+    from oms.orders.review import actions
+
+    try:
+        actions.confirm_order(order_id=order_id, actor=Actor.system("auto-confirm"))
+    except (workflow.TransitionNotAllowed, actions.ActionRefused):
+        pass  # someone else moved it on, or it needs a person: the queue shows it
+
+
+@db_periodic_task(crontab(minute="*"))
+def release_due_holds_task() -> None:
+    from oms.orders.review import actions
+
+    actions.release_due_holds()
