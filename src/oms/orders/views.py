@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
@@ -39,6 +40,15 @@ from oms.orders.intake import ingest
 from oms.orders.models import ClassificationRule, IntakeAlert, Order, SavedView
 
 PAGE_SIZE = 50
+EVENT_LABELS = {
+    "created": gettext_lazy("Received"),
+    "updated": gettext_lazy("Updated by the platform"),
+    "cancelled": gettext_lazy("Cancelled"),
+    "corrected": gettext_lazy("Corrected"),
+    "resubmitted": gettext_lazy("Checked again"),
+    "platform_update_not_applied": gettext_lazy("Platform update not applied (order already past review)"),
+    "platform_cancel_refused": gettext_lazy("Platform cancellation not applied (already shipped)"),
+}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -260,7 +270,15 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_in_scope_or_404(Order.objects.select_related("channel", "warehouse"), request.user, pk=pk)
     can_see = selectors.can_see_personal_data(request.user)
-    events = list(order.events.select_related("actor_user").order_by("created_at", "pk"))
+    events = list(order.events.order_by("created_at", "pk"))
+    statuses = dict(OrderStatus.choices)
+    field_names = {f.name: str(f.verbose_name) for f in Order._meta.get_fields() if hasattr(f, "verbose_name")}
+    for e in events:
+        e.type_label = EVENT_LABELS.get(e.type, e.type)  # type: ignore[attr-defined]
+        e.from_label = statuses.get(e.status_from, e.status_from)  # type: ignore[attr-defined]
+        e.to_label = statuses.get(e.status_to, e.status_to)  # type: ignore[attr-defined]
+        changes = (e.payload or {}).get("changes") or {}
+        e.change_rows = [(field_names.get(k, k), v[0], v[1]) for k, v in changes.items()]  # type: ignore[attr-defined]
     deliveries = list(order.deliveries.all()[:20]) if hasattr(order, "deliveries") else []
     roles = workflow.roles_of(Actor.from_request(request), request.user)
     may_correct = request.user.has_perm("orders.change_order") and bool(

@@ -45,3 +45,14 @@ def incoming(external_id: str = "E1", **overrides: Any) -> IncomingOrder:
 
 def at(text: str) -> datetime:
     return timezone.make_aware(datetime.fromisoformat(text))
+
+
+def default_rules() -> None:
+    """The seeded classification rules (a transactional test elsewhere may have flushed them)."""
+    from oms.orders.models import ClassificationRule
+    from oms.orders.rules import DEFAULT_RULES
+
+    if not ClassificationRule.objects.exists():
+        ClassificationRule.objects.bulk_create(
+            ClassificationRule(position=(n + 1) * 10, **spec) for n, spec in enumerate(DEFAULT_RULES)
+        )

@@ -10,7 +10,7 @@ from oms.orders import actions
 from oms.orders.choices import OrderStatus
 from oms.orders.intake import ingest
 from oms.orders.models import IntakeAlert, Order, OrderEvent
-from oms.orders.tests.factories import channel, incoming, product
+from oms.orders.tests.factories import channel, default_rules, incoming, product
 from oms.orders.workflow import TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def invalid_order():
+    default_rules()
     product("SKU-0001")
     inc = incoming("C1", customer_phone="123", lines=[IncomingLine("UNKNOWN", "Tea", 2, D("50"))])
     return ingest(channel=channel(), incoming=inc, actor=Actor.channel("t"), source="webhook").order

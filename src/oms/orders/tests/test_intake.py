@@ -11,7 +11,7 @@ from oms.orders import hooks
 from oms.orders.choices import OrderStatus
 from oms.orders.intake import ingest, ingest_many
 from oms.orders.models import IntakeAlert, Order, OrderEvent
-from oms.orders.tests.factories import at, channel, incoming, product
+from oms.orders.tests.factories import at, channel, default_rules, incoming, product
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.channel("tmall-test")
@@ -19,6 +19,7 @@ ACTOR = Actor.channel("tmall-test")
 
 @pytest.fixture
 def ch():
+    default_rules()
     product("SKU-0001")
     return channel()
 

@@ -11,13 +11,14 @@ from oms.core.actor import Actor
 from oms.orders.choices import OrderStatus
 from oms.orders.intake import ingest_many
 from oms.orders.models import Order, OrderEvent, SavedView
-from oms.orders.tests.factories import channel, incoming, product
+from oms.orders.tests.factories import channel, default_rules, incoming, product
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def orders():
+    default_rules()
     product("SKU-0001")
     ch = channel()
     other = channel("jd-test", "jd")
