@@ -5,7 +5,7 @@ import socket
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 
 def beat() -> None:
@@ -26,3 +26,10 @@ def _on_startup() -> None:
 @db_periodic_task(crontab(minute="*"))
 def heartbeat() -> None:
     beat()
+
+
+@db_task()
+def ping(token: str) -> dict:
+    """Round trip through the queue: `oms shell -c "from oms.core.tasks import ping; print(ping('x').get(True))"`."""
+    beat()
+    return {"token": token, "pid": os.getpid(), "host": socket.gethostname()}

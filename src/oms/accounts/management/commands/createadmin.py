@@ -24,7 +24,10 @@ class Command(BaseCommand):
             username=opts["username"], defaults={"email": opts["email"], "is_staff": True, "is_superuser": True}
         )
         password = opts["password"] or secrets.token_urlsafe(12)
-        if created or opts["reset"]:
+        if not created and opts["reset"] and opts["password"] and user.check_password(password):
+            # Same password again (`oms demo` on every `make run`): change nothing, add no history row.
+            self.stdout.write(f"Administrator {user.username} password: {password}")
+        elif created or opts["reset"]:
             user.set_password(password)
             user.save()
             self.stdout.write(f"Administrator {user.username} password: {password}")
