@@ -116,11 +116,11 @@ def load(stdout) -> None:
         for b in codes:
             if a != b:
                 far = {frozenset(("gz-south", "bj-north")), frozenset(("cd-west", "sh-main"))}
-                cost = Decimal("3.50") if frozenset((a, b)) in far else Decimal("2.00")
+                lane_cost = Decimal("3.50") if frozenset((a, b)) in far else Decimal("2.00")
                 Lane.objects.get_or_create(
                     source=warehouses[a],
                     destination=warehouses[b],
-                    defaults={"unit_cost": cost, "lead_time_days": 4 if cost > 2 else 2},
+                    defaults={"unit_cost": lane_cost, "lead_time_days": 4 if lane_cost > 2 else 2},
                 )
     if not StockMove.objects.filter(reason="demo opening stock").exists():
         rng = random.Random(42)  # same demo every time

@@ -156,7 +156,8 @@ def load_instance() -> Instance:
         )
         if home is None:
             continue
-        for comp, per in kits.get(ln.product_id, [(ln.product_id, 1)]):
+        product_id = int(ln.product_id or 0)
+        for comp, per in kits.get(product_id, [(product_id, 1)]):
             awaiting[(comp, home)] += per * ln.quantity
     # Units already promised by other open plans are neither supply nor missing demand any more.
     pending_out: dict[tuple[int, int], int] = defaultdict(int)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from oms.core.actor import Actor
@@ -372,7 +373,7 @@ def threshold_set(request: HttpRequest) -> HttpResponse:
     else:
         for errs in form.errors.values():
             for e in errs:
-                messages.error(request, e)
+                messages.error(request, str(e))
     return redirect("inventory:alerts")
 
 
@@ -471,7 +472,7 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "lines": lines,
-            "events": plan.events.all(),
+            "events": _labelled(plan.events.all()),
             "next_actions": workflow.actions_from(plan.status),
             "editable": plan.status in workflow.EDITABLE,
             "line_form": TransferLineForm(),
@@ -481,12 +482,35 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+EVENT_LABELS = {
+    "proposed": gettext_lazy("Proposed"),
+    "line_edited": gettext_lazy("Line changed"),
+    "line_added": gettext_lazy("Line added"),
+    "line_removed": gettext_lazy("Line removed"),
+    "approve_transfer": gettext_lazy("Approved"),
+    "reopen_transfer": gettext_lazy("Back to draft"),
+    "cancel_transfer": gettext_lazy("Cancelled"),
+    "dispatch_transfer": gettext_lazy("Dispatched"),
+    "receive_transfer": gettext_lazy("Received"),
+    "close_transfer": gettext_lazy("Closed with difference"),
+}
+
+
+def _labelled(events: Any) -> list[Any]:
+    out = []
+    for e in events:
+        e.label = EVENT_LABELS.get(e.type, e.type)
+        e.status_label = TransferStatus(e.status_to).label if e.status_to in TransferStatus.values else ""
+        out.append(e)
+    return out
+
+
 def _transfer_post(request: HttpRequest, plan: TransferPlan) -> HttpResponse:
     op = request.POST.get("op", "")
     actor = _actor(request)
     try:
         if op == "edit":
-            for key, value in request.POST.items():
+            for key, value in request.POST.dict().items():
                 if key.startswith("qty-"):
                     line_id = int(key[4:])
                     qty = int(value or 0)
@@ -499,7 +523,7 @@ def _transfer_post(request: HttpRequest, plan: TransferPlan) -> HttpResponse:
             if not form.is_valid():
                 for errs in form.errors.values():
                     for e in errs:
-                        messages.error(request, e)
+                        messages.error(request, str(e))
             else:
                 d = form.cleaned_data
                 actions.add_transfer_line(
@@ -514,7 +538,7 @@ def _transfer_post(request: HttpRequest, plan: TransferPlan) -> HttpResponse:
         elif op == "receive":
             received = {
                 int(k[4:]): int(v)
-                for k, v in request.POST.items()
+                for k, v in request.POST.dict().items()
                 if k.startswith("rcv-") and v.strip() not in ("", "0")
             }
             plan = actions.receive_transfer(plan.pk, received, actor)
@@ -567,7 +591,9 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         try:
             counted = {
-                int(k[2:]): int(v) for k, v in request.POST.items() if k.startswith("c-") and str(v).strip() != ""
+                int(k[2:]): int(v)
+                for k, v in request.POST.dict().items()
+                if k.startswith("c-") and str(v).strip() != ""
             }
             actions.record_counts(count_id=count.pk, counted=counted, actor=_actor(request))
             if request.POST.get("op") == "post":
@@ -607,7 +633,7 @@ def warehouses(request: HttpRequest) -> HttpResponse:
         else:
             for errs in form.errors.values():
                 for e in errs:
-                    messages.error(request, e)
+                    messages.error(request, str(e))
         return redirect("inventory:warehouses")
     return render(
         request,
@@ -675,7 +701,9 @@ def routing_view(request: HttpRequest, order_id: int) -> HttpResponse:
         if not request.user.has_perm("inventory.override_routing"):
             raise PermissionDenied
         try:
-            chosen = {int(k[3:]): int(v) for k, v in request.POST.items() if k.startswith("wh-") and str(v).isdigit()}
+            chosen = {
+                int(k[3:]): int(v) for k, v in request.POST.dict().items() if k.startswith("wh-") and str(v).isdigit()
+            }
             actions.override_routing(order.pk, _actor(request), chosen, request.POST.get("reason", ""))
             messages.success(request, _("Routing overridden."))
         except (ValidationError, InsufficientStock, ValueError) as exc:
@@ -684,5 +712,5 @@ def routing_view(request: HttpRequest, order_id: int) -> HttpResponse:
             else:
                 messages.error(request, str(exc))
         return redirect(request.POST.get("next") or reverse("inventory:routing", args=[order.pk]))
-    template = "inventory/routing_decision.html" if request.htmx else "inventory/routing_page.html"
+    template = "inventory/routing_decision.html" if request.headers.get("HX-Request") else "inventory/routing_page.html"
     return render(request, template, routing_context(order, request.user))

@@ -29,12 +29,16 @@ from oms.inventory.models import (
 )
 
 
+def _data(request: Request) -> dict[str, Any]:
+    return request.data if isinstance(request.data, dict) else {}
+
+
 def _actor(request: Request) -> Actor:
     return Actor.from_request(request)
 
 
 class InventoryAPI:
-    permission_classes = [ModulePermission]
+    permission_classes: Any = [ModulePermission]
     module = "inventory"
 
 
@@ -99,7 +103,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
 class TransferLineSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(source="product.sku", read_only=True)
-    source = serializers.CharField(source="source.code", read_only=True)
+    source = serializers.CharField(source="source.code", read_only=True)  # type: ignore[assignment]
     destination = serializers.CharField(source="destination.code", read_only=True)
 
     class Meta:
@@ -256,7 +260,7 @@ class TransferPlanViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={201: TransferPlanSerializer, 200: None})
     @action(detail=False, methods=["post"])
     def propose(self, request: Request) -> Response:
-        plan = actions.propose_transfer_plan(actor=_actor(request), note=str(request.data.get("note", "")))
+        plan = actions.propose_transfer_plan(actor=_actor(request), note=str(_data(request).get("note", "")))
         if plan is None:
             return Response({"plan": None, "message": "Nothing needs to move."})
         return Response(TransferPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
@@ -280,7 +284,7 @@ class TransferPlanViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
         child=serializers.IntegerField(), help_text="line id -> units received now")}))  # fmt: skip
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: int) -> Response:
-        lines = request.data.get("lines") or {}
+        lines = _data(request).get("lines") or {}
         if not isinstance(lines, dict):
             return error_response("invalid", 'Send {"lines": {line_id: quantity}}.')
         try:
@@ -293,14 +297,14 @@ class TransferPlanViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: int) -> Response:
         return self._run(
-            actions.close_transfer, self.get_object().pk, _actor(request), str(request.data.get("reason", ""))
+            actions.close_transfer, self.get_object().pk, _actor(request), str(_data(request).get("reason", ""))
         )
 
     @extend_schema(request=inline_serializer("TransferCancel", {"reason": serializers.CharField(required=False)}))
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: int) -> Response:
         return self._run(actions.cancel_transfer, self.get_object().pk, _actor(request),
-                         reason=str(request.data.get("reason", "")))  # fmt: skip
+                         reason=str(_data(request).get("reason", "")))  # fmt: skip
 
 
 class TransferLineView(InventoryAPI, generics.GenericAPIView):
@@ -313,7 +317,7 @@ class TransferLineView(InventoryAPI, generics.GenericAPIView):
     def patch(self, request: Request, pk: int) -> Response:
         get_object_or_404(TransferLine, pk=pk)
         try:
-            qty = int(request.data.get("quantity"))
+            qty = int(str(_data(request).get("quantity")))
         except (TypeError, ValueError):
             return error_response("invalid", "quantity must be a whole number.", fields={"quantity": ["invalid"]})
         line = actions.edit_transfer_line(line_id=pk, quantity=qty, actor=_actor(request))

@@ -1,5 +1,4 @@
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -8,7 +7,7 @@ from oms.inventory import actions, alerts, analysis
 from oms.inventory.models import StockMove
 from oms.inventory.tests import factories as f
 
-T0 = datetime(2026, 1, 1, tzinfo=tz.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_average_level_is_time_weighted():
