@@ -91,14 +91,14 @@ class UserForm(forms.Form):
     groups = forms.ModelMultipleChoiceField(
         label=_("Roles"), queryset=Group.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    channels = forms.ModelMultipleChoiceField(
+    channels: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Limit to channels"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every channel."),
     )
-    warehouses = forms.ModelMultipleChoiceField(
+    warehouses: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Limit to warehouses"),
         queryset=None,
         required=False,

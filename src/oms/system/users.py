@@ -189,7 +189,10 @@ def _check_name(name: str, exclude_pk: int | None = None) -> str:
     name = name.strip()
     if not name:
         raise ValidationError({"name": [_("Enter a name.")]})
-    if name in GROUP_TO_ROLE or Group.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+    others = Group.objects.filter(name__iexact=name)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if name in GROUP_TO_ROLE or others.exists():
         raise ValidationError({"name": [_("A role with this name already exists.")]})
     return name
 

@@ -344,7 +344,7 @@ def roles(request: HttpRequest) -> HttpResponse:
     by_area: dict[str, list[Any]] = defaultdict(list)
     for perm in users.manageable_permissions():
         by_area[perm.content_type.app_label].append(perm)
-    columns = [
+    columns: list[dict[str, Any]] = [
         {"group": g, "label": role_label(g.name), "builtin": users.is_builtin(g), "members": g.user_set.count()}
         for g in groups
     ]

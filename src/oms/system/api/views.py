@@ -54,7 +54,7 @@ class ParameterSerializer(serializers.Serializer):
     key = serializers.CharField()
     group = serializers.CharField()
     type = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF Field has a "label" attribute
     help = serializers.CharField()
     value = serializers.JSONField(allow_null=True, help_text="null for secrets: never returned")
     is_set = serializers.BooleanField(allow_null=True, help_text="secrets only: whether a value is stored")
