@@ -28,14 +28,11 @@ def run(ch, inc, **kw):
     return ingest(channel=ch, incoming=inc, actor=ACTOR, source="webhook", **kw)
 
 
-def test_created_valid_order_goes_to_pending_review_and_fires_hook(ch, django_capture_on_commit_callbacks):
+def test_created_valid_order_goes_to_pending_review_and_fires_hook(ch, django_capture_on_commit_callbacks, monkeypatch):
     fired = []
-    hooks.on_pending_review.append(fired.append)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            result = run(ch, incoming("E1"), delivery_id=7)
-    finally:
-        hooks.on_pending_review.remove(fired.append)
+    monkeypatch.setattr(hooks, "on_pending_review", [fired.append])  # only ours: no automatic review here
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run(ch, incoming("E1"), delivery_id=7)
     order = result.order
     assert result.outcome == "created" and result.problems == []
     assert order.status == OrderStatus.PENDING_REVIEW
