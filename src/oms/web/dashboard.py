@@ -27,3 +27,35 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
             except Exception:  # one area's broken tile must not take the home page down with it
                 log.exception("dashboard panels of %s failed", area)
     return panels
+
+
+def sign_in_chart(days: int = 7) -> Any:
+    """Successful and failed sign-ins per day over the last `days` days, as an SVG bar chart."""
+    from datetime import datetime, time, timedelta
+
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from oms.accounts.models import LoginRecord
+    from oms.web.charts import Series, bar_chart
+
+    today = timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    rows = (
+        LoginRecord.objects.filter(created_at__gte=start)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(ok=Count("pk", filter=Q(result="success")), failed=Count("pk", filter=~Q(result="success")))
+    )
+    by_day = {r["day"]: r for r in rows}
+    dates = [first + timedelta(days=i) for i in range(days)]
+    ok = [by_day.get(d, {}).get("ok", 0) for d in dates]
+    failed = [by_day.get(d, {}).get("failed", 0) for d in dates]
+    return bar_chart(
+        [d.strftime("%m-%d") for d in dates],
+        [Series(_("Signed in"), ok, "#198754"), Series(_("Failed"), failed, "#dc3545")],
+        title=_("Sign-ins over the last 7 days"),
+    )

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,14 @@ class Section:
             return ""
 
 
+# "module" context: the same English words also name roles ("Logistics" staff), which Chinese says differently.
 MODULES = [
-    Module("dashboard", _("Dashboard"), "speedometer"),
-    Module("orders", _("Orders"), "receipt"),
-    Module("inventory", _("Inventory"), "box-seam"),
-    Module("logistics", _("Logistics"), "truck"),
-    Module("support", _("Customer service"), "headset"),
-    Module("settings", _("Settings"), "gear"),
+    Module("dashboard", pgettext_lazy("module", "Dashboard"), "speedometer"),
+    Module("orders", pgettext_lazy("module", "Orders"), "receipt"),
+    Module("inventory", pgettext_lazy("module", "Inventory"), "box-seam"),
+    Module("logistics", pgettext_lazy("module", "Logistics"), "truck"),
+    Module("support", pgettext_lazy("module", "Customer service"), "headset"),
+    Module("settings", pgettext_lazy("module", "Settings"), "gear"),
 ]
 MODULE_CODES = {m.code for m in MODULES}
 
