@@ -226,8 +226,16 @@ def auto_review(order_id: int, actor: Actor = SYSTEM) -> Order:
     elif outcome == rules.REJECT:
         review.reject_code, review.reject_text = RejectReason.RULE, summary
         review.save(update_fields=["reject_code", "reject_text"])
-        _move(order, S.REJECTED, "reject_order", actor, roles, event="rejected", reason=summary,
-              payload={"code": RejectReason.RULE})
+        _move(
+            order,
+            S.REJECTED,
+            "reject_order",
+            actor,
+            roles,
+            event="rejected",
+            reason=summary,
+            payload={"code": RejectReason.RULE},
+        )
     elif outcome == rules.HOLD:
         _hold(order, actor, roles, summary, None)
     return order
@@ -246,20 +254,34 @@ def approve_order(*, order_id: int, actor: Actor, version: int | None = None, no
     _check_version(order, version)
     review = review_of(order)
     if order.status == S.PENDING_REVIEW and review.needs_finance:
-        _move(order, S.PENDING_FINANCE, "escalate_to_finance", actor, roles, event="review_approved", reason=note,
-              payload={"stage": "review"})
+        _move(
+            order,
+            S.PENDING_FINANCE,
+            "escalate_to_finance",
+            actor,
+            roles,
+            event="review_approved",
+            reason=note,
+            payload={"stage": "review"},
+        )
         return order
     stage = "finance" if order.status == S.PENDING_FINANCE else "review"
-    _move(order, S.APPROVED, "approve_order", actor, roles,
-          event="finance_approved" if stage == "finance" else "approved", reason=note, payload={"stage": stage})
+    _move(
+        order,
+        S.APPROVED,
+        "approve_order",
+        actor,
+        roles,
+        event="finance_approved" if stage == "finance" else "approved",
+        reason=note,
+        payload={"stage": stage},
+    )
     transaction.on_commit(lambda: after_approval(order.pk))
     return order
 
 
 @transaction.atomic
-def reject_order(
-    *, order_id: int, actor: Actor, reason_code: str, text: str = "", version: int | None = None
-) -> Order:
+def reject_order(*, order_id: int, actor: Actor, reason_code: str, text: str = "", version: int | None = None) -> Order:
     """Back to the clerks' correction queue with a reason; a resubmission runs the rules again."""
     if reason_code not in RejectReason.values:
         raise ValidationError({"reason_code": _("Choose a reason from the list.")})
@@ -273,16 +295,31 @@ def reject_order(
     review.reject_code, review.reject_text = reason_code, text.strip()
     review.save(update_fields=["reject_code", "reject_text"])
     label = str(RejectReason(reason_code).label)
-    _move(order, S.REJECTED, "reject_order", actor, roles, event="rejected",
-          reason=f"{label}: {text.strip()}" if text.strip() else label,
-          payload={"code": reason_code, "stage": "finance" if order.status == S.PENDING_FINANCE else "review"})
+    _move(
+        order,
+        S.REJECTED,
+        "reject_order",
+        actor,
+        roles,
+        event="rejected",
+        reason=f"{label}: {text.strip()}" if text.strip() else label,
+        payload={"code": reason_code, "stage": "finance" if order.status == S.PENDING_FINANCE else "review"},
+    )
     return order
 
 
 def _hold(order: Order, actor: Actor, roles: set[str], reason: str, release_at: datetime | None) -> None:
     before = order.status
-    _move(order, S.ON_HOLD, "hold_order", actor, roles, event="held", reason=reason,
-          payload={"release_at": release_at.isoformat() if release_at else None})
+    _move(
+        order,
+        S.ON_HOLD,
+        "hold_order",
+        actor,
+        roles,
+        event="held",
+        reason=reason,
+        payload={"release_at": release_at.isoformat() if release_at else None},
+    )
     OrderHold.objects.create(order=order, reason=reason, held_from=before, release_at=release_at)
 
 
@@ -443,16 +480,32 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
     if reserved:
         order.tracking_number = order.tracking_number or tracking.next_tracking_number()
         StockShortage.objects.filter(order=order, resolved_at=None).update(resolved_at=timezone.now())
-        _move(order, S.CONFIRMED, "confirm_order", actor, roles, event="confirmed",
-              payload={"tracking_number": order.tracking_number, "warehouses": decision.warehouse_ids},
-              extra_fields=("tracking_number",), public=True)
+        _move(
+            order,
+            S.CONFIRMED,
+            "confirm_order",
+            actor,
+            roles,
+            event="confirmed",
+            payload={"tracking_number": order.tracking_number, "warehouses": decision.warehouse_ids},
+            extra_fields=("tracking_number",),
+            public=True,
+        )
         return order
     shortages = decision.shortages if not decision.feasible and decision.shortages else _shortages(order)
     _record_shortages(order, shortages)
     payload = {"shortages": {str(k): v for k, v in shortages.items()}}
     if order.status != S.AWAITING_STOCK:
-        _move(order, S.AWAITING_STOCK, "confirm_order", actor, roles, event="awaiting_stock",
-              reason=_("Not enough stock: the order waits for a transfer or a receipt."), payload=payload)
+        _move(
+            order,
+            S.AWAITING_STOCK,
+            "confirm_order",
+            actor,
+            roles,
+            event="awaiting_stock",
+            reason=_("Not enough stock: the order waits for a transfer or a receipt."),
+            payload=payload,
+        )
     elif actor.kind == "user":
         record_event(order, type="still_awaiting_stock", actor=actor, payload=payload)
     return order
@@ -532,8 +585,12 @@ def merge_orders(*, order_ids: list[int], actor: Actor) -> MergeGroup:
     groups = {g for o in orders for g in o.merge_groups.all()}
     if len(groups) > 1:
         raise ActionRefused(_("These orders already belong to different shipment groups."))
-    group = groups.pop() if groups else MergeGroup.objects.create(
-        number=_next_group_number(), channel_id=orders[0].channel_id, shop=orders[0].shop, created_by=actor.name
+    group = (
+        groups.pop()
+        if groups
+        else MergeGroup.objects.create(
+            number=_next_group_number(), channel_id=orders[0].channel_id, shop=orders[0].shop, created_by=actor.name
+        )
     )
     group.orders.add(*orders)
     numbers = sorted(group.orders.values_list("number", flat=True))
@@ -577,10 +634,33 @@ def auto_merge(order_id: int) -> MergeGroup | None:
 
 SPLIT_MODES = ("warehouse", "availability")
 _COPY = [
-    "channel_id", "shop", "external_number", "order_type", "tags", "classes", "customer_name", "customer_phone",
-    "customer_email", "customer_id_card", "buyer_id", "country", "province", "city", "district", "address_detail",
-    "postcode", "address_raw", "buyer_note", "seller_note", "currency", "payment_method", "payment_status",
-    "transaction_id", "placed_at", "paid_at", "source_updated_at",
+    "channel_id",
+    "shop",
+    "external_number",
+    "order_type",
+    "tags",
+    "classes",
+    "customer_name",
+    "customer_phone",
+    "customer_email",
+    "customer_id_card",
+    "buyer_id",
+    "country",
+    "province",
+    "city",
+    "district",
+    "address_detail",
+    "postcode",
+    "address_raw",
+    "buyer_note",
+    "seller_note",
+    "currency",
+    "payment_method",
+    "payment_status",
+    "transaction_id",
+    "placed_at",
+    "paid_at",
+    "source_updated_at",
 ]
 
 
@@ -696,8 +776,16 @@ def _split_off(
         share = (ln.line_total * qty / ln.quantity).quantize(Decimal("0.01")) if ln.quantity else Decimal("0")
         new_lines.append(
             OrderLine(
-                order=child, line_no=line_no, platform_sku=ln.platform_sku, product_id=ln.product_id, sku=ln.sku,
-                name=ln.name, spec=ln.spec, quantity=qty, unit_price=ln.unit_price, line_total=share,
+                order=child,
+                line_no=line_no,
+                platform_sku=ln.platform_sku,
+                product_id=ln.product_id,
+                sku=ln.sku,
+                name=ln.name,
+                spec=ln.spec,
+                quantity=qty,
+                unit_price=ln.unit_price,
+                line_total=share,
                 external_line_id=ln.external_line_id,
             )
         )
@@ -733,8 +821,13 @@ def line_progress(order: Order) -> list[dict[str, Any]]:
     for member in family:
         for ln in member.lines.all():
             rows[ln.sku or ln.platform_sku].append(
-                {"number": member.number, "pk": member.pk, "quantity": ln.quantity, "status": member.status,
-                 "status_label": labels.get(member.status, member.status)}
+                {
+                    "number": member.number,
+                    "pk": member.pk,
+                    "quantity": ln.quantity,
+                    "status": member.status,
+                    "status_label": labels.get(member.status, member.status),
+                }
             )
     return [{"sku": sku, "parts": parts, "total": sum(p["quantity"] for p in parts)} for sku, parts in rows.items()]
 

@@ -83,7 +83,9 @@ BUILTIN: list[dict[str, Any]] = [
         "kind": "address_quality",
         "params": {},
         "outcome": MANUAL,
-        "description": gettext_noop("Incomplete or unresolvable addresses, or special characters, are checked by a person."),
+        "description": gettext_noop(
+            "Incomplete or unresolvable addresses, or special characters, are checked by a person."
+        ),
     },
     {
         "code": "low_price",
@@ -386,10 +388,14 @@ def blacklist_hits(
     for kind, value in entries:
         if not value:
             continue
-        if kind == "name" and _squash(value) == _squash(name):
-            hits.append((kind, value))
-        elif kind == "phone" and value.strip() in {phone.strip(), phone_normal}:
-            hits.append((kind, value))
-        elif kind == "address" and _squash(value) and _squash(value) in squashed:
+        if (
+            kind == "name"
+            and _squash(value) == _squash(name)
+            or kind == "phone"
+            and value.strip() in {phone.strip(), phone_normal}
+            or kind == "address"
+            and _squash(value)
+            and _squash(value) in squashed
+        ):
             hits.append((kind, value))
     return hits
