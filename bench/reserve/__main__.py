@@ -99,7 +99,7 @@ def main() -> None:
                 OrderLine.objects.create(order=o, product=p, sku=p.sku, name="bench", quantity=1)
                 orders.append((o.pk, p.pk))
 
-        def raw(item: tuple[int, int]) -> int:
+        def raw(item: tuple[int, int], rows: dict = rows) -> int:
             with transaction.atomic(), connection.cursor() as cur:
                 cur.execute(
                     "UPDATE inventory_stock SET reserved = reserved + 1 WHERE id = %s AND on_hand - reserved >= 1",
@@ -107,7 +107,7 @@ def main() -> None:
                 )
                 return cur.rowcount
 
-        def raw_rows(item: tuple[int, int]) -> int:
+        def raw_rows(item: tuple[int, int], rows: dict = rows, w: Warehouse = w) -> int:
             with transaction.atomic():
                 ok = Stock.objects.filter(pk=rows[item[1]], on_hand__gte=1 + django.db.models.F("reserved")).update(
                     reserved=django.db.models.F("reserved") + 1
@@ -137,9 +137,9 @@ def main() -> None:
         our_t, our_won = run_clients(clients, orders, ours)
         oversold = sum(1 for s in Stock.objects.filter(warehouse=w) if s.reserved > s.on_hand)
         assert raw_won == rr_won == our_won == per_sku * SKUS, (raw_won, rr_won, our_won)
-        ok = not ledger.recompute()
-        print(f"{clients:>7} {ORDERS / our_t:>9.0f} {ORDERS / raw_t:>9.0f} {raw_t / our_t:>6.2f} {ORDERS / rr_t:>11.0f} "
-              f"{rr_t / our_t:>6.2f}  {oversold:>8}  {'agrees' if ok else 'DISAGREES'}")  # fmt: skip
+        verdict = "agrees" if not ledger.recompute() else "DISAGREES"
+        print(f"{clients:>7} {ORDERS / our_t:>9.0f} {ORDERS / raw_t:>9.0f} {raw_t / our_t:>6.2f} "
+              f"{ORDERS / rr_t:>11.0f} {rr_t / our_t:>6.2f}  {oversold:>8}  {verdict}")  # fmt: skip
     print("ratio = ours / baseline throughput (attempts per second); goal vs raw >= 0.5, zero oversell")
 
 

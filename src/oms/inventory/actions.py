@@ -118,16 +118,17 @@ def reserve_for_order(
     existing = active_reservations(order_id)
     if existing:
         return existing
+    lines = {ln.pk: ln for ln in order.lines.all().order_by()}
     if decision is None:
-        decision = routing.decide_for_order(order)
+        decision = routing.decide_for_order(order, items=routing.expand_lines(list(lines.values())))
+    else:
+        if any(a.line_id not in lines for a in decision.allocations):
+            raise ValidationError(_("The routing decision names lines that are not on this order."))
+        _check_covers(decision, lines)
     if not decision.feasible:
         product_id, missing = next(iter(decision.shortages.items()))
         sku = Product.objects.filter(pk=product_id).values_list("sku", flat=True).first() or ""
         raise InsufficientStock(product_id, 0, missing, 0, sku)
-    lines = {ln.pk: ln for ln in order.lines.all()}
-    if any(a.line_id not in lines for a in decision.allocations):
-        raise ValidationError(_("The routing decision names lines that are not on this order."))
-    _check_covers(decision, lines)
     deltas = [ledger.reserve(a.product_id, a.warehouse_id, a.quantity) for a in decision.allocations]
     ledger.apply(deltas, actor, ref_type="order", ref_id=order.pk, reason=order.number)
     rows = Reservation.objects.bulk_create(
@@ -142,7 +143,7 @@ def reserve_for_order(
             for a in decision.allocations
         ]
     )
-    codes = dict(Warehouse.objects.filter(pk__in=decision.warehouse_ids).values_list("pk", "code"))
+    codes = decision.codes or dict(Warehouse.objects.filter(pk__in=decision.warehouse_ids).values_list("pk", "code"))
     payload = decision.as_payload()
     payload["warehouses"] = [codes.get(w, str(w)) for w in decision.warehouse_ids]
     record_event(

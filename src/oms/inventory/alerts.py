@@ -40,11 +40,13 @@ def evaluate(rows: Mapping[tuple[int, int], Stock]) -> None:
     warehouses = {w for _p, w in rows}
     limits = {
         (t.product_id, t.warehouse_id): t
-        for t in StockThreshold.objects.filter(product_id__in=products, warehouse_id__in=warehouses)
+        for t in StockThreshold.objects.filter(product_id__in=products, warehouse_id__in=warehouses).order_by()
     }
     open_alerts = {
         (a.product_id, a.warehouse_id): a
-        for a in LowStockAlert.objects.filter(product_id__in=products, warehouse_id__in=warehouses, state="open")
+        for a in LowStockAlert.objects.filter(
+            product_id__in=products, warehouse_id__in=warehouses, state="open"
+        ).order_by()
     }
     now = timezone.now()
     for key, stock in rows.items():

@@ -67,22 +67,32 @@ def ship(product_id: int, warehouse_id: int, qty: int, **kw) -> Delta:
 
 
 def stock_rows(keys: set[tuple[int, int]], lock: bool = True) -> dict[tuple[int, int], Stock]:
-    """Stock rows for (product_id, warehouse_id) keys, created when missing, locked on PostgreSQL."""
+    """Stock rows for (product_id, warehouse_id) keys, created when missing, locked on PostgreSQL.
+
+    The common case (every row exists) costs one query; rows come in primary-key order."""
     if not keys:
         return {}
     product_ids = {p for p, _w in keys}
     warehouse_ids = {w for _p, w in keys}
-    base = Stock.objects.filter(product_id__in=product_ids, warehouse_id__in=warehouse_ids)
-    have = set(base.values_list("product_id", "warehouse_id"))
-    missing = keys - have
+
+    def fetch() -> dict[tuple[int, int], Stock]:
+        query = (
+            Stock.objects.filter(product_id__in=product_ids, warehouse_id__in=warehouse_ids)
+            .select_related("product")
+            .order_by("pk")
+        )
+        if lock and connection.vendor == "postgresql":
+            query = query.select_for_update(of=("self",))
+        return {(s.product_id, s.warehouse_id): s for s in query if (s.product_id, s.warehouse_id) in keys}
+
+    rows = fetch()
+    missing = keys - set(rows)
     if missing:
         Stock.objects.bulk_create(
             [Stock(product_id=p, warehouse_id=w) for p, w in sorted(missing)], ignore_conflicts=True
         )
-    query = base.order_by("pk")
-    if lock and connection.vendor == "postgresql":
-        query = query.select_for_update()
-    return {(s.product_id, s.warehouse_id): s for s in query if (s.product_id, s.warehouse_id) in keys}
+        rows = fetch()
+    return rows
 
 
 def apply(
@@ -127,7 +137,7 @@ def apply(
         row.on_hand += d.d_on_hand
         row.reserved += d.d_reserved
         row.in_transit += d.d_in_transit
-    costs = dict(Product.objects.filter(pk__in={d.product_id for d in deltas}).values_list("pk", "unit_cost"))
+    costs = {key[0]: row.product.unit_cost for key, row in rows.items()}
     moves = StockMove.objects.bulk_create(
         [
             StockMove(

@@ -61,6 +61,7 @@ class Decision:
     shortages: dict[int, int] = field(default_factory=dict)  # product_id -> units missing everywhere
     method: str = "enumerate"
     single_candidates: int = 0  # warehouses that could ship the whole order alone
+    codes: dict[int, str] = field(default_factory=dict)  # warehouse id -> code, for messages
 
     @property
     def parcels(self) -> int:
@@ -365,20 +366,22 @@ def expand_lines(lines: list[Any]) -> list[Item]:
     from oms.inventory.models import KitComponent, Product
 
     product_ids = {ln.product_id for ln in lines if ln.product_id}
-    kits: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for kc in KitComponent.objects.filter(kit_id__in=product_ids):
-        kits[kc.kit_id].append((kc.component_id, kc.quantity))
-    all_ids = product_ids | {c for comps in kits.values() for c, _q in comps}
-    weights = dict(Product.objects.filter(pk__in=all_ids).values_list("pk", "weight_kg"))
+    info = {p: (w, kit) for p, w, kit in Product.objects.filter(pk__in=product_ids).values_list(
+        "pk", "weight_kg", "is_kit").order_by()}  # fmt: skip
+    kits: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
+    kit_ids = {p for p, (_w, kit) in info.items() if kit}
+    if kit_ids:
+        for kc in KitComponent.objects.filter(kit_id__in=kit_ids).select_related("component").order_by("pk"):
+            kits[kc.kit_id].append((kc.component_id, kc.quantity, kc.component.weight_kg))
     items: list[Item] = []
     for ln in lines:
         if not ln.product_id or ln.quantity <= 0:
             continue
-        if ln.product_id in kits:
-            for comp, per in kits[ln.product_id]:
-                items.append(Item(ln.pk, comp, per * ln.quantity, weights.get(comp, Decimal(0))))
+        if kits.get(ln.product_id):
+            for comp, per, weight in kits[ln.product_id]:
+                items.append(Item(ln.pk, comp, per * ln.quantity, weight))
         else:
-            items.append(Item(ln.pk, ln.product_id, ln.quantity, weights.get(ln.product_id, Decimal(0))))
+            items.append(Item(ln.pk, ln.product_id, ln.quantity, info.get(ln.product_id, (Decimal(0), False))[0]))
     return items
 
 
@@ -390,7 +393,9 @@ def warehouse_options(province: str, warehouse_qs: Any = None) -> list[Warehouse
     per_100km = Decimal(str(params.get("inventory.cost_per_100km")))
     dest = geo.centroid(province)
     qs = warehouse_qs if warehouse_qs is not None else Warehouse.objects.filter(active=True)
-    costs = {c.warehouse_id: c for c in ShippingCost.objects.filter(province__in=[province, geo.short(province)])}
+    costs = {
+        c.warehouse_id: c for c in ShippingCost.objects.filter(province__in=[province, geo.short(province)]).order_by()
+    }
     options = []
     for w in qs:
         if not w.covers(province):
@@ -406,20 +411,22 @@ def warehouse_options(province: str, warehouse_qs: Any = None) -> list[Warehouse
     return options
 
 
-def decide_for_order(order: Any, policy: str | None = None, lock: bool = False) -> Decision:
+def decide_for_order(order: Any, policy: str | None = None, items: list[Item] | None = None) -> Decision:
     """Load the order, its stock and the warehouses that deliver to it, and route it."""
     from oms.inventory.models import Stock
 
-    lines = list(order.lines.all())
-    items = expand_lines(lines)
+    if items is None:
+        items = expand_lines(list(order.lines.all()))
     options = warehouse_options(order.province)
     products = {it.product_id for it in items}
     ids = [o.id for o in options]
     available = {
         (p, w): on_hand - reserved
-        for p, w, on_hand, reserved in Stock.objects.filter(product_id__in=products, warehouse_id__in=ids).values_list(
-            "product_id", "warehouse_id", "on_hand", "reserved"
-        )
+        for p, w, on_hand, reserved in Stock.objects.filter(product_id__in=products, warehouse_id__in=ids)
+        .order_by()
+        .values_list("product_id", "warehouse_id", "on_hand", "reserved")
     }
     channel_code = getattr(getattr(order, "channel", None), "code", None)
-    return route(items, available, options, policy or policy_for_channel(channel_code))
+    decision = route(items, available, options, policy or policy_for_channel(channel_code))
+    decision.codes = {o.id: o.code for o in options}
+    return decision
