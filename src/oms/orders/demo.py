@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ PLACES = [
 COUNT = 300
 
 
-def _channels() -> dict[str, object]:
+def _channels() -> dict[str, Any]:
     from oms.channels.models import Channel
 
     return {
@@ -87,7 +88,7 @@ def _channels() -> dict[str, object]:
     }
 
 
-def _products() -> list[object]:
+def _products() -> list[Any]:
     from oms.inventory.models import Product
 
     products = []

@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from oms.orders.choices import OrderType, PaymentStatus
 from oms.orders.models import ClassificationRule
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 def _bootstrap(form: forms.BaseForm) -> None:
     for f in form.fields.values():
@@ -28,8 +26,8 @@ class LineForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=300, required=False)
     spec = forms.CharField(label=_("Specification"), max_length=300, required=False)
     quantity = forms.IntegerField(label=_("Quantity"), required=False)
-    unit_price = forms.DecimalField(label=_("Unit price"), required=False, **MONEY)
-    line_total = forms.DecimalField(label=_("Line total"), required=False, **MONEY)
+    unit_price = forms.DecimalField(label=_("Unit price"), required=False, max_digits=14, decimal_places=2)
+    line_total = forms.DecimalField(label=_("Line total"), required=False, max_digits=14, decimal_places=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,11 +49,11 @@ class CorrectionForm(forms.Form):
     address_detail = forms.CharField(label=_("Street address"), max_length=500, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
     order_type = forms.ChoiceField(label=_("Order type"), choices=OrderType.choices)
-    goods_amount = forms.DecimalField(label=_("Goods amount"), **MONEY)
-    shipping_amount = forms.DecimalField(label=_("Shipping fee"), **MONEY)
-    discount_amount = forms.DecimalField(label=_("Discount"), **MONEY)
-    total_amount = forms.DecimalField(label=_("Total"), **MONEY)
-    paid_amount = forms.DecimalField(label=_("Paid"), **MONEY)
+    goods_amount = forms.DecimalField(label=_("Goods amount"), max_digits=14, decimal_places=2)
+    shipping_amount = forms.DecimalField(label=_("Shipping fee"), max_digits=14, decimal_places=2)
+    discount_amount = forms.DecimalField(label=_("Discount"), max_digits=14, decimal_places=2)
+    total_amount = forms.DecimalField(label=_("Total"), max_digits=14, decimal_places=2)
+    paid_amount = forms.DecimalField(label=_("Paid"), max_digits=14, decimal_places=2)
     payment_method = forms.CharField(label=_("Payment method"), max_length=50, required=False)
     buyer_note = forms.CharField(label=_("Buyer note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     seller_note = forms.CharField(label=_("Seller note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -69,7 +67,7 @@ class CorrectionForm(forms.Form):
 
 
 class ManualOrderForm(forms.Form):
-    channel = forms.ModelChoiceField(label=_("Channel"), queryset=None)  # type: ignore[arg-type]
+    channel: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Channel"), queryset=None)  # type: ignore[arg-type]
     external_number = forms.CharField(
         label=_("Reference"), max_length=100, required=False, help_text=_("The customer's or shop's reference, if any.")
     )
@@ -89,9 +87,9 @@ class ManualOrderForm(forms.Form):
     district = forms.CharField(label=_("District"), max_length=50, required=False)
     address_detail = forms.CharField(label=_("Street address"), max_length=500, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
-    shipping_amount = forms.DecimalField(label=_("Shipping fee"), initial=Decimal("0"), **MONEY)
-    discount_amount = forms.DecimalField(label=_("Discount"), initial=Decimal("0"), **MONEY)
-    paid_amount = forms.DecimalField(label=_("Paid"), initial=Decimal("0"), **MONEY)
+    shipping_amount = forms.DecimalField(label=_("Shipping fee"), initial=Decimal("0"), max_digits=14, decimal_places=2)
+    discount_amount = forms.DecimalField(label=_("Discount"), initial=Decimal("0"), max_digits=14, decimal_places=2)
+    paid_amount = forms.DecimalField(label=_("Paid"), initial=Decimal("0"), max_digits=14, decimal_places=2)
     payment_method = forms.CharField(label=_("Payment method"), max_length=50, required=False)
     payment_status = forms.ChoiceField(label=_("Payment status"), choices=PaymentStatus.choices)
     buyer_note = forms.CharField(label=_("Buyer note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -113,7 +111,7 @@ class ClassificationRuleForm(forms.ModelForm):
         _bootstrap(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("field") == "amount" and data.get("operator") not in ("in", "contains"):
             values = (
                 str(data.get("value") or "").split(",") if data.get("operator") == "between" else [data.get("value")]

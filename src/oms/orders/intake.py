@@ -425,8 +425,13 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
         IntakeAlert.objects.bulk_create(alerts)
         if pending_review:
             waiting = list(pending_review)
-            transaction.on_commit(lambda: [hooks.fire_pending_review(pk) for pk in waiting])
+            transaction.on_commit(lambda: _fire_all(waiting))
     return [r for r in results if r is not None]
+
+
+def _fire_all(order_ids: list[int]) -> None:
+    for pk in order_ids:
+        hooks.fire_pending_review(pk)
 
 
 def _target_status(problems: list[Problem]) -> str:
@@ -435,7 +440,7 @@ def _target_status(problems: list[Problem]) -> str:
 
 def _new_order(ctx: _Context, p: _Prepared, external_id: str, number: str) -> Order:
     if p.incoming.cancelled:
-        target = OrderStatus.CANCELLED
+        target: str = OrderStatus.CANCELLED
         workflow.ensure(OrderStatus.RECEIVED, target, ctx.roles | {workflow.SYSTEM}, action="cancel_from_platform")
     else:
         target = _target_status(p.problems)

@@ -40,6 +40,7 @@ from oms.orders.intake import ingest
 from oms.orders.models import ClassificationRule, IntakeAlert, Order, SavedView
 
 PAGE_SIZE = 50
+COLOURS: dict[str, str] = {str(k): v for k, v in STATUS_COLOURS.items()}
 EVENT_LABELS = {
     "created": gettext_lazy("Received"),
     "updated": gettext_lazy("Updated by the platform"),
@@ -91,7 +92,7 @@ def _list_context(request: HttpRequest, forced_status: str = "") -> dict[str, An
     rows = [selectors.mask_row(dict(r), can_see) for r in page.object_list]
     for r in rows:
         r["status_label"] = OrderStatus(r["status"]).label
-        r["status_colour"] = STATUS_COLOURS.get(r["status"], "secondary")
+        r["status_colour"] = COLOURS.get(r["status"], "secondary")
     labels = _class_labels()
     query = params.copy()
     query.pop("page", None)
@@ -101,7 +102,7 @@ def _list_context(request: HttpRequest, forced_status: str = "") -> dict[str, An
         "page": page,
         "total": total,
         "status_counts": [
-            (s, label, counts.get(s, 0), STATUS_COLOURS.get(s, "secondary"))
+            (s, label, counts.get(s, 0), COLOURS.get(s, "secondary"))
             for s, label in OrderStatus.choices
             if counts.get(s, 0) or s in flt.statuses
         ],
@@ -111,8 +112,8 @@ def _list_context(request: HttpRequest, forced_status: str = "") -> dict[str, An
         "types": OrderType.choices,
         "statuses": OrderStatus.choices,
         "query": query.urlencode(),
-        "query_without_status": urlencode([(k, v) for k, v in query.lists() for v in v if k != "status"]),
-        "saved_views": SavedView.objects.filter(user=request.user),
+        "query_without_status": urlencode([(k, val) for k, vals in query.lists() for val in vals if k != "status"]),
+        "saved_views": SavedView.objects.filter(user_id=int(request.user.pk or 0)),
         "forced_status": forced_status,
         "can_correct": request.user.has_perm("orders.change_order"),
         "can_export": request.user.has_perm("orders.export_orders"),
@@ -133,7 +134,8 @@ def order_list(request: HttpRequest, forced_status: str = "") -> HttpResponse:
         qs = selectors.OrderFilter.from_params(params).apply(selectors.orders_for(request.user))
         return export_xlsx(request.user, qs)
     context = _list_context(request, forced_status)
-    template = "orders/_rows.html" if request.htmx and request.htmx.target == "order-rows" else "orders/list.html"
+    htmx = getattr(request, "htmx", None)
+    template = "orders/_rows.html" if htmx and htmx.target == "order-rows" else "orders/list.html"
     return render(request, template, context)
 
 
@@ -215,7 +217,7 @@ EXPORT_HEADERS = [
 ]
 
 
-def export_xlsx(user: Any, qs: Any) -> FileResponse:
+def export_xlsx(user: Any, qs: Any) -> Any:
     """The orders of `qs` (already restricted) as .xlsx: write-only workbook, rows streamed from the
     database in chunks, the file spooled to disk and streamed to the client (bounded memory)."""
     from openpyxl import Workbook
@@ -247,7 +249,9 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
     form = SavedViewForm(request.POST)
     if form.is_valid():
         SavedView.objects.update_or_create(
-            user=request.user, name=form.cleaned_data["name"], defaults={"query": form.cleaned_data["query"]}
+            user_id=int(request.user.pk or 0),
+            name=form.cleaned_data["name"],
+            defaults={"query": form.cleaned_data["query"]},
         )
         messages.success(request, _("View “%(name)s” saved.") % {"name": form.cleaned_data["name"]})
         return redirect(f"{reverse('orders:list')}?{form.cleaned_data['query']}")
@@ -258,7 +262,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
 @require_POST
 @module_required("orders", ["orders.view_order"])
 def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(SavedView, pk=pk, user=request.user).delete()
+    get_object_or_404(SavedView, pk=pk, user_id=int(request.user.pk or 0)).delete()
     messages.success(request, _("View deleted."))
     return redirect("orders:list")
 
@@ -296,7 +300,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checks": rules.check_results(order.problems),
             "problems": [rules.Problem.from_dict(p) for p in order.problems],
             "deliveries": deliveries,
-            "status_colour": STATUS_COLOURS.get(order.status, "secondary"),
+            "status_colour": COLOURS.get(order.status, "secondary"),
             "may_correct": may_correct,
             "can_copy": request.user.has_perm("orders.add_order"),
             "status_labels": dict(OrderStatus.choices),
@@ -549,7 +553,7 @@ def product_search(request: HttpRequest) -> HttpResponse:
 
     q = (request.GET.get("q") or "").strip()
     if not q:  # the line's own input (lines-N-sku) as HTMX sends it
-        q = next((v.strip() for k, v in request.GET.items() if k.endswith("-sku")), "")
+        q = next((str(v).strip() for k, v in request.GET.items() if k.endswith("-sku")), "")
     products = []
     if q:
         products = list(

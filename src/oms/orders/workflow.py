@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -207,7 +208,7 @@ def allowed_actions(source: str, actor_roles: Iterable[str]) -> list[str]:
     return seen
 
 
-def roles_of(actor: object, user: object = None) -> set[str]:
+def roles_of(actor: object, user: Any = None) -> set[str]:
     """The pseudo-roles of a non-person actor, or the built-in roles of a user."""
     kind = getattr(actor, "kind", "system")
     if kind != "user":
@@ -215,7 +216,8 @@ def roles_of(actor: object, user: object = None) -> set[str]:
     if user is None:
         from django.contrib.auth import get_user_model
 
-        user = get_user_model().objects.filter(pk=getattr(actor, "user_id", None)).first()
+        user_id = getattr(actor, "user_id", None)
+        user = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
     if user is None:
         return set()
     if getattr(user, "is_superuser", False):

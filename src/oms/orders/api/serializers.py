@@ -15,8 +15,6 @@ from oms.orders import rules
 from oms.orders.choices import OrderType, PaymentStatus
 from oms.orders.models import Order, OrderEvent, OrderLine
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class _Masking:
     def mask(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -133,8 +131,8 @@ class LineInSerializer(serializers.Serializer):
     platform_sku = serializers.CharField(max_length=100)
     name = serializers.CharField(required=False, allow_blank=True, max_length=300)
     quantity = serializers.IntegerField()
-    unit_price = serializers.DecimalField(**MONEY)
-    line_total = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2)
+    line_total = serializers.DecimalField(required=False, allow_null=True, max_digits=14, decimal_places=2)
     spec = serializers.CharField(required=False, allow_blank=True, max_length=300)
     external_line_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
@@ -158,11 +156,11 @@ class OrderInSerializer(serializers.Serializer):
     buyer_note = serializers.CharField(required=False, allow_blank=True)
     seller_note = serializers.CharField(required=False, allow_blank=True)
     currency = serializers.CharField(required=False, default="CNY", max_length=3)
-    goods_amount = serializers.DecimalField(required=False, allow_null=True, **MONEY)
-    shipping_amount = serializers.DecimalField(required=False, default=Decimal("0"), **MONEY)
-    discount_amount = serializers.DecimalField(required=False, default=Decimal("0"), **MONEY)
-    total_amount = serializers.DecimalField(required=False, allow_null=True, **MONEY)
-    paid_amount = serializers.DecimalField(required=False, default=Decimal("0"), **MONEY)
+    goods_amount = serializers.DecimalField(required=False, allow_null=True, max_digits=14, decimal_places=2)
+    shipping_amount = serializers.DecimalField(required=False, default=Decimal("0"), max_digits=14, decimal_places=2)
+    discount_amount = serializers.DecimalField(required=False, default=Decimal("0"), max_digits=14, decimal_places=2)
+    total_amount = serializers.DecimalField(required=False, allow_null=True, max_digits=14, decimal_places=2)
+    paid_amount = serializers.DecimalField(required=False, default=Decimal("0"), max_digits=14, decimal_places=2)
     payment_method = serializers.CharField(required=False, allow_blank=True, max_length=50)
     payment_status = serializers.ChoiceField(
         choices=PaymentStatus.choices, required=False, default=PaymentStatus.UNPAID

@@ -45,7 +45,7 @@ class _OrdersBase(generics.GenericAPIView):
     filter_backends: list = []  # filtering is OrderFilter's job (the same as the console list)
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context["can_see_personal_data"] = selectors.can_see_personal_data(self.request.user)
         return context
 
@@ -84,7 +84,7 @@ class OrderListCreateView(_OrdersBase):
         key = (request.headers.get("Idempotency-Key") or "").strip()[:200]
         body_hash = hashlib.sha256(json.dumps(request.data, sort_keys=True, default=str).encode()).hexdigest()
         if key:
-            held = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+            held = IdempotencyKey.objects.filter(user_id=int(request.user.pk or 0), key=key).first()
             if held is not None:
                 return self._replay(held, body_hash)
         serializer = OrderInSerializer(data=request.data)
@@ -115,12 +115,16 @@ class OrderListCreateView(_OrdersBase):
                 body = json.loads(json.dumps(body, default=str))
                 if key:
                     IdempotencyKey.objects.create(
-                        user=request.user, key=key, request_hash=body_hash, status_code=code, response=body
+                        user_id=int(request.user.pk or 0),
+                        key=key,
+                        request_hash=body_hash,
+                        status_code=code,
+                        response=body,
                     )
         except workflow.TransitionNotAllowed as exc:
             return error_response("permission_denied", str(exc), status.HTTP_403_FORBIDDEN)
         except IntegrityError:
-            held = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+            held = IdempotencyKey.objects.filter(user_id=int(request.user.pk or 0), key=key).first()
             if key and held is not None:  # a concurrent request with the same key won
                 return self._replay(held, body_hash)
             raise
