@@ -23,10 +23,17 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says why, for the rejected-rows report."""
 
 
+_NULLS = frozenset({"null", "none", "nan", "NULL", "None", "NaN"})
+
+
 def clean_cell(value: object) -> str:
     """The text of a cell without Excel-protective quoting or padding."""
     if value is None:
         return ""
+    if value.__class__ is str:  # the common case, kept fast: imports call this for every cell
+        text = value.strip()  # type: ignore[attr-defined]
+        if not text or (text[0] not in "='\ufeff" and text not in _NULLS):
+            return text
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).replace("\ufeff", "").strip()

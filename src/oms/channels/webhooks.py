@@ -23,6 +23,7 @@ from oms.channels import inbox
 from oms.channels.adapters import shopify, woocommerce
 from oms.channels.models import Channel, DeliveryKind, Platform
 from oms.core.api import error_body
+from oms.core.permissions import PUBLIC, declare_access
 
 PING = re.compile(rb"^webhook_id=\d+$")
 
@@ -99,12 +100,14 @@ def receive(request: HttpRequest, code: str, platform: str) -> JsonResponse:
     return JsonResponse({"delivery": stored.delivery.pk, "duplicate": not stored.created})
 
 
+@declare_access(PUBLIC)  # platforms authenticate by signing the body
 @csrf_exempt
 @require_POST
 def shopify_webhook(request: HttpRequest, code: str) -> JsonResponse:
     return receive(request, code, Platform.SHOPIFY)
 
 
+@declare_access(PUBLIC)
 @csrf_exempt
 @require_POST
 def woocommerce_webhook(request: HttpRequest, code: str) -> JsonResponse:

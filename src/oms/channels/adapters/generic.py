@@ -138,9 +138,9 @@ def group_rows(
     current = ""
     bucket: list[tuple[int, list[Any]]] = []
     for number, row in rows:
-        if not any(clean_cell(c) for c in row):
-            continue
         key = key_of(row)
+        if not key and not any(clean_cell(c) for c in row):
+            continue  # a blank row
         if not key:
             yield "", [(number, row)], [Rejection(number, id_column, _("The order id is empty."), file)]
             continue

@@ -1,0 +1,256 @@
+"""Import benchmark (not a test): our real import path against raw SQLite executemany.
+
+    .venv/bin/python bench/import [--orders N] [--profile]      (BENCH_FULL=1: 1,000,000 orders)
+
+Generates N orders (1-5 lines each; Chinese names, mobile numbers and addresses) as one CSV, imports
+it through the same code as `oms import` (file stored in the inbox, parsed, mapped, checked,
+classified, deduplicated, events written) into a fresh SQLite data dir, then inserts the same rows
+into an empty SQLite file with plain executemany. Prints orders/second for both, their ratio
+(goal >= 0.25) and the peak memory of the process (goal <= 300 MB at 1,000,000 orders).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强俊杰婷雪梅欣怡子涵浩然宇轩梓涵一诺思远佳琪晨曦"  # noqa: E501
+PLACES = [
+    ("浙江省", "杭州市", "西湖区"),
+    ("浙江省", "宁波市", "鄞州区"),
+    ("广东省", "深圳市", "南山区"),
+    ("广东省", "广州市", "天河区"),
+    ("江苏省", "南京市", "玄武区"),
+    ("江苏省", "苏州市", "工业园区"),
+    ("北京市", "北京市", "朝阳区"),
+    ("上海市", "上海市", "浦东新区"),
+    ("四川省", "成都市", "武侯区"),
+    ("湖北省", "武汉市", "洪山区"),
+    ("山东省", "青岛市", "市南区"),
+    ("福建省", "厦门市", "思明区"),
+    ("陕西省", "西安市", "雁塔区"),
+    ("湖南省", "长沙市", "岳麓区"),
+    ("河南省", "郑州市", "金水区"),
+    ("天津市", "天津市", "南开区"),
+    ("重庆市", "重庆市", "渝中区"),
+    ("安徽省", "合肥市", "蜀山区"),
+]
+STREETS = ["文三路", "中山路", "人民路", "解放路", "建设路", "科苑路", "天河路", "长江路", "黄河路", "学院路"]
+PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "157",
+    "158",
+    "159",
+    "166",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "199",
+]
+HEADER = [
+    "order_id",
+    "placed_at",
+    "customer_name",
+    "phone",
+    "province",
+    "city",
+    "district",
+    "address",
+    "sku",
+    "item_name",
+    "quantity",
+    "unit_price",
+    "shipping_fee",
+    "total",
+    "paid",
+    "payment_method",
+]
+N_PRODUCTS = 200
+
+
+def generate(path: Path, n: int, seed: int = 7) -> int:
+    rnd = random.Random(seed)
+    rows = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        for i in range(n):
+            name = rnd.choice(SURNAMES) + "".join(rnd.choice(GIVEN) for _ in range(rnd.choice((1, 2))))
+            phone = rnd.choice(PREFIXES) + f"{rnd.randrange(10**8):08d}"
+            province, city, district = rnd.choice(PLACES)
+            detail = (
+                f"{rnd.choice(STREETS)} {rnd.randrange(1, 999)}号 {rnd.randrange(1, 30)}幢 {rnd.randrange(101, 2999)}室"
+            )
+            lines = []
+            for _ in range(rnd.randint(1, 5)):
+                p = rnd.randrange(1, N_PRODUCTS + 1)
+                lines.append((f"SKU-{p:04d}", f"商品 {p}", rnd.randint(1, 3), f"{9.9 + p % 50 * 10:.2f}"))
+            shipping = "0.00" if len(lines) > 1 else "8.00"
+            total = sum(q * float(price) for _s, _n, q, price in lines) + float(shipping)
+            placed = f"2026-{1 + i % 11:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:{(i * 7) % 60:02d}"
+            for sku, item, qty, price in lines:
+                w.writerow(
+                    [
+                        f"B{i:08d}",
+                        placed,
+                        name,
+                        phone,
+                        province,
+                        city,
+                        district,
+                        detail,
+                        sku,
+                        item,
+                        qty,
+                        price,
+                        shipping,
+                        f"{total:.2f}",
+                        f"{total:.2f}",
+                        "支付宝",
+                    ]
+                )
+                rows += 1
+    return rows
+
+
+RAW_SCHEMA = """
+CREATE TABLE orders (id INTEGER PRIMARY KEY, external_id TEXT UNIQUE, placed_at TEXT, customer_name TEXT,
+  phone TEXT, province TEXT, city TEXT, district TEXT, address TEXT, shipping TEXT, total TEXT, paid TEXT,
+  payment_method TEXT);
+CREATE TABLE lines (id INTEGER PRIMARY KEY, order_id INTEGER, sku TEXT, name TEXT, quantity INTEGER, unit_price TEXT);
+"""
+
+
+def raw_insert(csv_path: Path, db_path: Path) -> int:
+    """The floor: the same rows into an empty SQLite file, executemany, no checks at all."""
+    con = sqlite3.connect(db_path)
+    con.executescript(RAW_SCHEMA)
+    orders, lines, n, current, oid = [], [], 0, None, 0
+    with open(csv_path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        for r in reader:
+            if r[0] != current:
+                current, oid = r[0], oid + 1
+                orders.append((oid, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[12], r[13], r[14], r[15]))
+                n += 1
+            lines.append((oid, r[8], r[9], int(r[10]), r[11]))
+            if len(orders) >= 5000:
+                con.executemany("INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", orders)
+                con.executemany(
+                    "INSERT INTO lines (order_id, sku, name, quantity, unit_price) VALUES (?,?,?,?,?)", lines
+                )
+                orders, lines = [], []
+    con.executemany("INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", orders)
+    con.executemany("INSERT INTO lines (order_id, sku, name, quantity, unit_price) VALUES (?,?,?,?,?)", lines)
+    con.commit()
+    con.close()
+    return n
+
+
+def main() -> int:
+    full = os.environ.get("BENCH_FULL") == "1"
+    parser = argparse.ArgumentParser(prog="bench/import")
+    parser.add_argument("--orders", type=int, default=1_000_000 if full else 20_000)
+    parser.add_argument("--profile", action="store_true", help="cProfile the import and print the top functions")
+    parser.add_argument("--workdir", default="", help="keep files here instead of a temporary directory")
+    args = parser.parse_args()
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="oms-bench-import-"))
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ["OMS_DATA_DIR"] = str(work / "data")
+    os.environ.pop("OMS_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oms.config.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from oms.channels import actions, importer
+    from oms.core.actor import Actor
+    from oms.inventory.models import Product
+
+    csv_path = work / "orders.csv"
+    t = time.perf_counter()
+    rows = generate(csv_path, args.orders)
+    print(
+        f"generated {args.orders:,} orders ({rows:,} rows, {csv_path.stat().st_size / 1e6:.1f} MB) "
+        f"in {time.perf_counter() - t:.1f}s"
+    )
+
+    call_command("migrate", verbosity=0)
+    channel = actions.save_channel(actor=Actor.system("bench"), code="bench", platform="file")
+    Product.objects.bulk_create(
+        [Product(sku=f"SKU-{p:04d}", name=f"商品 {p}") for p in range(1, N_PRODUCTS + 1)], ignore_conflicts=True
+    )
+
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    t = time.perf_counter()
+    job, _resumed = importer.create_job(channel=channel, paths=[csv_path], fmt="csv")
+    job = importer.run(job.pk)
+    ours = time.perf_counter() - t
+    if profiler:
+        profiler.disable()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if job.status != "done":
+        print(f"import failed: {job.error}")
+        return 1
+
+    t = time.perf_counter()
+    raw_orders = raw_insert(csv_path, work / "raw.sqlite3")
+    raw = time.perf_counter() - t
+    assert raw_orders == args.orders == job.processed_orders, (raw_orders, job.processed_orders)
+
+    ours_rate, raw_rate = args.orders / ours, args.orders / raw
+    print(
+        f"import (oms):      {ours_rate:12,.0f} orders/s  ({ours:.1f}s; imported {job.imported:,}, "
+        f"invalid {job.invalid:,}, rejected rows {job.rejected:,})"
+    )
+    print(f"raw executemany:   {raw_rate:12,.0f} orders/s  ({raw:.1f}s)")
+    print(f"ratio:             {ours_rate / raw_rate:12.3f}  (goal >= 0.25)")
+    print(f"peak memory:       {peak_mb:12.0f} MB (goal <= 300 MB at 1,000,000 orders)")
+    if profiler:
+        import pstats
+
+        print("\nwhere the import's time goes (cumulative, top 30):")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        print("\n(own time, top 20):")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
