@@ -19,7 +19,9 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent / "src" / "oms"
 AREAS = ["core", "accounts", "system", "channels", "orders", "inventory", "logistics", "monitoring", "support", "web"]
-OMS = [sys.executable, "-m", "oms.cli"]
+# -P: the area directory is the working directory; keep it off sys.path, or an area module named like a
+# stdlib one (orders/selectors.py) shadows it.
+OMS = [sys.executable, "-P", "-m", "oms.cli"]
 
 
 def po_path(area: str, lang: str) -> Path:

@@ -38,6 +38,7 @@ def test_every_string_is_translated(tmp_path: Path) -> None:
         subprocess.run(
             [
                 sys.executable,
+                "-P",  # cwd is an app dir: its selectors.py etc. must not shadow the standard library
                 "-m",
                 "oms.cli",
                 "makemessages",
