@@ -1,5 +1,8 @@
 """The settings area's pages in the Settings module."""
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from oms.web.modules import Section
@@ -46,3 +49,31 @@ SECTIONS = [
         description=_("Everything administrators did, with who, when and from where."),
     ),
 ]
+
+
+def dashboard_panels(user: Any) -> list[dict[str, Any]]:
+    """The age of the newest backup, for administrators: a missing backup is noticed early."""
+    if not (user.has_perm("core.access_settings") and user.has_perm("system.view_backuprun")):
+        return []
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+
+    from oms.system import backup
+
+    archives = backup.list_archives()
+    if not archives:
+        value, note = _("none"), _("No backup yet: take one in Settings > Backups.")
+    else:
+        taken = datetime.fromtimestamp(archives[0].stat().st_mtime, tz=UTC)
+        value = timesince(taken, timezone.now())
+        note = _("Older than two days!") if timezone.now() - taken > timedelta(days=2) else ""
+    return [
+        {
+            "label": _("Last backup"),
+            "value": value,
+            "url": reverse("system:backups"),
+            "note": note,
+            "key": "last_backup",
+        }
+    ]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -33,7 +34,15 @@ def run_backup_now(run_id: int | None = None, actor: Actor | None = None) -> Pat
     try:
         archive, manifest = backup.create_backup(progress=_progress(run_id) if run_id else lambda p, s: None)
     except Exception as exc:  # noqa: BLE001 - recorded for the operator, then the task ends
-        oplog.record(actor=actor, action="backup.failed", details={"error": f"{exc.__class__.__name__}: {exc}"})
+        error = f"{exc.__class__.__name__}: {exc}"
+        oplog.record(actor=actor, action="backup.failed", details={"error": error})
+        from oms.system.notify import send_event_email
+
+        send_event_email(
+            "backup_failed",
+            _("OMS: backup failed"),
+            _("The backup could not be taken:\n\n%(error)s") % {"error": error},
+        )
         if run_id:
             BackupRun.objects.filter(pk=run_id).update(
                 status=BackupRun.Status.FAILED, message=str(exc)[:2000], finished_at=timezone.now()

@@ -337,3 +337,24 @@ def test_postgres_round_trip_with_concurrent_writes_and_corruption_refused(postg
     finally:
         _drop_pg_db(postgres_url, src_name)
         _drop_pg_db(postgres_url, dst_name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduled_task_backs_up_only_in_its_hour(tmp_path):
+    from django.utils import timezone
+
+    from oms.core.actor import Actor
+    from oms.system.actions import save_parameters
+    from oms.system.tasks import scheduled_backup
+
+    hour = timezone.localtime().hour
+    save_parameters(
+        values={"backup.directory": str(tmp_path), "backup.schedule_hour": str((hour + 1) % 24)}, actor=Actor.system()
+    )
+    scheduled_backup.call_local()
+    assert backup.list_archives(tmp_path) == []
+    save_parameters(values={"backup.schedule_hour": str(hour)}, actor=Actor.system())
+    scheduled_backup.call_local()
+    assert len(backup.list_archives(tmp_path)) == 1
+    entry = OperationLog.objects.get(action="backup.create")
+    assert entry.actor_name == "scheduler"

@@ -214,3 +214,32 @@ def test_cache_is_dropped_on_save_in_this_process():
     t.join()
     actions.save_parameters(values={"backup.keep": "4"}, actor=ACTOR)
     assert params.get("backup.keep") == 4
+
+
+def test_event_emails_go_to_the_roles_configured_for_the_event(make_user, smtp_server):
+    from oms.system.notify import recipients_for, send_event_email
+
+    port, received = smtp_server
+    make_user("warehouse", email="stock@shop.example")
+    make_user("warehouse", email="off@shop.example", is_active=False)
+    make_user("logistics", email="ship@shop.example")
+    actions.save_parameters(
+        values={
+            "notifications.smtp_host": "127.0.0.1",
+            "notifications.smtp_port": str(port),
+            "notifications.event_roles": json.dumps({"low_stock": ["warehouse"], "shipment_exception": []}),
+        },
+        actor=ACTOR,
+    )
+    assert recipients_for("low_stock") == ["stock@shop.example"]
+    assert send_event_email("shipment_exception", "s", "b") == 0
+    assert send_event_email("low_stock", "Low stock: SKU1", "Only 2 left") == 1
+    assert received[0].rcpt_tos == ["stock@shop.example"]
+    assert b"Low stock: SKU1" in received[0].content
+
+
+def test_dashboard_tile_shows_the_last_backup(admin_client, admin_user):
+    from oms.system.console import dashboard_panels
+
+    (panel,) = dashboard_panels(admin_user)
+    assert panel["key"] == "last_backup" and panel["note"]
