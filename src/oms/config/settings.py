@@ -113,6 +113,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "oms.accounts.passwords.PasswordReuseValidator"},
 ]
 
+# Tests set OMS_FAST_PASSWORD_HASHER=1: PBKDF2's deliberate slowness would dominate the suite.
+if env_bool("OMS_FAST_PASSWORD_HASHER", False):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -11,6 +11,7 @@ _DATA = tempfile.mkdtemp(prefix="oms-test-")
 os.environ["OMS_DATA_DIR"] = _DATA
 os.makedirs(os.path.join(_DATA, "static"), exist_ok=True)  # whitenoise warns about a missing STATIC_ROOT
 os.environ.setdefault("OMS_HUEY_IMMEDIATE", "1")
+os.environ.setdefault("OMS_FAST_PASSWORD_HASHER", "1")
 os.environ.setdefault("OMS_SECRET_KEY", "test-secret-key-not-for-production")
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
