@@ -80,3 +80,14 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
         },
         {"label": _("Pending review"), "value": counts["pending"], "url": f"{base}?status=pending_review", "note": ""},
     ]
+
+
+# Review and confirmation (issue 6): its pages and tiles join the Orders module's.
+from oms.orders.review import console as _review_console  # noqa: E402
+
+SECTIONS += _review_console.SECTIONS
+_intake_panels = dashboard_panels
+
+
+def dashboard_panels(user: Any) -> list[dict[str, Any]]:  # type: ignore[no-redef]
+    return _intake_panels(user) + _review_console.dashboard_panels(user)

@@ -18,3 +18,9 @@ GRANTS = {
     "customer_service": [*_READ, *_PERSONAL],
     "viewer": [*_READ],
 }
+
+# Review and confirmation (issue 6).
+from oms.orders.review.roles import GRANTS as _REVIEW_GRANTS  # noqa: E402
+
+for _role, _perms in _REVIEW_GRANTS.items():
+    GRANTS.setdefault(_role, []).extend(_perms)

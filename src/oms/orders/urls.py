@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from oms.orders import views
 
 app_name = "orders"
 
 urlpatterns = [
+    path("review/", include("oms.orders.review.urls")),
     path("", views.order_list, name="list"),
     path("invalid/", views.invalid_list, name="invalid"),
     path("rejected/", views.rejected_list, name="rejected"),

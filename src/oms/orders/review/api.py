@@ -1,0 +1,197 @@
+"""REST endpoints of review and confirmation: /api/v1/orders/{id}/approve/, reject/, hold/,
+release/, confirm/, cancel/, merge/, split/. Each checks the role's permission, then calls the
+action; a refused action changes nothing (403), a conflicting one gets 409."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from oms.core.actor import Actor
+from oms.core.api import ModulePermission, error_response
+from oms.core.scoping import get_in_scope_or_404
+from oms.orders import workflow
+from oms.orders.models import Order
+from oms.orders.review import actions
+from oms.orders.review.models import RejectReason
+
+
+class _Versioned(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text="The order version you looked at (optional).")
+
+
+class ApproveIn(_Versioned):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectIn(_Versioned):
+    reason_code = serializers.ChoiceField(choices=RejectReason.choices)
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HoldIn(_Versioned):
+    reason = serializers.CharField()
+    release_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ReleaseIn(_Versioned):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CancelIn(_Versioned):
+    reason = serializers.CharField()
+
+
+class MergeIn(serializers.Serializer):
+    orders = serializers.ListField(child=serializers.IntegerField(), help_text="The other orders to merge with.")
+
+
+class SplitIn(_Versioned):
+    mode = serializers.ChoiceField(choices=[("warehouse", "warehouse"), ("availability", "availability")])
+
+
+class OrderStateOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    tracking_number = serializers.CharField(allow_null=True)
+
+
+def state(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "version": order.version,
+        "tracking_number": order.tracking_number,
+    }
+
+
+class _OrderAction(APIView):
+    permission_classes = [ModulePermission]
+    module = "orders"
+    action_name = ""
+    perms_any: tuple[str, ...] = ()
+    serializer: type[serializers.Serializer] = _Versioned
+
+    def run(self, order: Order, actor: Actor, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def post(self, request: Request, pk: int) -> Response:
+        if not any(request.user.has_perm(p) for p in self.perms_any):
+            raise PermissionDenied
+        order = get_in_scope_or_404(Order.objects.all(), request.user, pk=pk)
+        body = self.serializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
+        try:
+            result = self.run(order, Actor.from_request(request), dict(body.validated_data))
+        except workflow.TransitionNotAllowed as exc:
+            current = Order.objects.filter(pk=pk).values_list("status", flat=True).first() or ""
+            if any(e.action == self.action_name for e in workflow.edges_from(current)):
+                return error_response("permission_denied", str(exc), status.HTTP_403_FORBIDDEN)
+            return error_response("conflict", str(exc), status.HTTP_409_CONFLICT)
+        except actions.StaleVersion as exc:
+            return error_response("stale_version", str(exc), status.HTTP_409_CONFLICT)
+        except actions.ActionRefused as exc:
+            return error_response("refused", str(exc), status.HTTP_400_BAD_REQUEST)
+        except DjangoValidationError as exc:
+            raise DRFValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+        return Response(result)
+
+
+def _view(name: str, perms: tuple[str, ...], ser: type[serializers.Serializer], run: Any) -> type[_OrderAction]:
+    cls = type(
+        f"{name.title()}OrderView",
+        (_OrderAction,),
+        {"action_name": f"{name}_order", "perms_any": perms, "serializer": ser, "run": run, "__doc__": run.__doc__},
+    )
+    cls.post = extend_schema(request=ser, responses=OrderStateOut, operation_id=f"orders_{name}")(cls.post)  # type: ignore[attr-defined]
+    return cls
+
+
+def _approve(self: Any, order: Order, actor: Actor, d: dict[str, Any]) -> Any:
+    """Approve (reviewer; a finance reviewer for orders in finance review)."""
+    return state(actions.approve_order(order_id=order.pk, actor=actor, version=d.get("version"), note=d["note"]))
+
+
+def _reject(self: Any, order: Order, actor: Actor, d: dict[str, Any]) -> Any:
+    """Reject with a reason code: back to the clerks' correction queue."""
+    return state(
+        actions.reject_order(
+            order_id=order.pk, actor=actor, reason_code=d["reason_code"], text=d["text"], version=d.get("version")
+        )
+    )
+
+
+def _hold(self: Any, order: Order, actor: Actor, d: dict[str, Any]) -> Any:
+    """Hold with a reason and an optional automatic release time."""
+    return state(
+        actions.hold_order(
+            order_id=order.pk, actor=actor, reason=d["reason"], release_at=d["release_at"], version=d.get("version")
+        )
+    )
+
+
+def _release(self: Any, order: Order, actor: Actor, d: dict[str, Any]) -> Any:
+    """Release a held order back to review."""
+    return state(actions.release_order(order_id=order.pk, actor=actor, note=d["note"], version=d.get("version")))
+
+
+def _confirm(self: Any, order: Order, actor: Actor, d: dict[str, Any]) -> Any:
+    """Confirm: re-check, delivery check, reserve stock, tracking number (or awaiting stock)."""
+    return state(actions.confirm_order(order_id=order.pk, actor=actor, version=d.get("version")))
+
+
+def _cancel(self: Any, order: Order, actor: Actor, d: dict[str, Any]) -> Any:
+    """Cancel before shipping, releasing reserved stock."""
+    return state(actions.cancel_order(order_id=order.pk, actor=actor, reason=d["reason"], version=d.get("version")))
+
+
+def _merge(self: Any, order: Order, actor: Actor, d: dict[str, Any]) -> Any:
+    """Merge this order with others of the same customer, address and shop into one shipment group."""
+    others = [o.pk for o in Order.objects.restrict(self.request.user).filter(pk__in=d["orders"])]
+    if len(others) != len(set(d["orders"])):
+        raise DRFValidationError({"orders": ["Unknown order."]})
+    group = actions.merge_orders(order_ids=[order.pk, *others], actor=actor)
+    return {"group": group.number, "orders": sorted(group.orders.values_list("pk", flat=True))}
+
+
+def _split(self: Any, order: Order, actor: Actor, d: dict[str, Any]) -> Any:
+    """Split by warehouse or by availability; returns every resulting order."""
+    parts = actions.split_order(order_id=order.pk, actor=actor, mode=d["mode"], version=d.get("version"))
+    return {"orders": [state(p) for p in parts]}
+
+
+ApproveView = _view("approve", ("orders.review_order", "orders.finance_review_order"), ApproveIn, _approve)
+RejectView = _view("reject", ("orders.review_order", "orders.finance_review_order"), RejectIn, _reject)
+HoldView = _view("hold", ("orders.hold_order",), HoldIn, _hold)
+ReleaseView = _view("release", ("orders.hold_order",), ReleaseIn, _release)
+ConfirmView = _view("confirm", ("orders.confirm_order",), _Versioned, _confirm)
+CancelView = _view("cancel", ("orders.cancel_order",), CancelIn, _cancel)
+MergeView = _view("merge", ("orders.merge_split_order",), MergeIn, _merge)
+SplitView = _view("split", ("orders.merge_split_order",), SplitIn, _split)
+MergeView.action_name = "merge_orders"
+
+urlpatterns = [
+    path(f"orders/<int:pk>/{name}/", view.as_view(), name=f"order-{name}")
+    for name, view in [
+        ("approve", ApproveView),
+        ("reject", RejectView),
+        ("hold", HoldView),
+        ("release", ReleaseView),
+        ("confirm", ConfirmView),
+        ("cancel", CancelView),
+        ("merge", MergeView),
+        ("split", SplitView),
+    ]
+]
