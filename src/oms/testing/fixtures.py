@@ -15,6 +15,12 @@ ARTIFACTS = Path(os.environ.get("OMS_TEST_ARTIFACTS", "test-artifacts")).resolve
 PASSWORD = "Correct-Horse-Battery-9"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """PBKDF2's deliberate slowness is for attackers, not for a test suite that signs in hundreds of times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """make_user("reviewer") -> a user in that built-in role, password PASSWORD."""
