@@ -284,6 +284,9 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         changes = (e.payload or {}).get("changes") or {}
         e.change_rows = [(field_names.get(k, k), v[0], v[1]) for k, v in changes.items()]  # type: ignore[attr-defined]
     deliveries = list(order.deliveries.all()[:20]) if hasattr(order, "deliveries") else []
+    for d in deliveries:  # the raw body as received (bytes), shown as text
+        body = bytes(getattr(d, "body", b"") or b"")
+        d.body_text = body[:20000].decode("utf-8", "replace")  # type: ignore[attr-defined]
     roles = workflow.roles_of(Actor.from_request(request), request.user)
     may_correct = request.user.has_perm("orders.change_order") and bool(
         [e for e in workflow.edges_from(order.status) if e.action == "resubmit_order" and workflow._may(e, roles)]

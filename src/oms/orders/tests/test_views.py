@@ -131,6 +131,23 @@ def test_detail_and_correction_through_the_form(client, make_user, orders):
     assert Order.objects.get(pk=bad.pk).customer_name == "张三"
 
 
+def test_detail_shows_the_raw_delivery(client, make_user, orders):
+    from oms.channels.models import InboundDelivery
+
+    login(client, make_user, "order_clerk")
+    order = Order.objects.get(external_id="V1")
+    InboundDelivery.objects.create(
+        channel=order.channel,
+        kind="webhook",
+        topic="orders/create",
+        dedupe_key="d1",
+        body='{"id": "V1", "note": "原始"}'.encode(),
+        order=order,
+    )
+    html = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "orders/create" in html and "&quot;note&quot;: &quot;原始&quot;" in html
+
+
 def test_manual_entry_goes_through_intake_and_copy(client, make_user, orders):
     ch, _other = orders
     login(client, make_user, "order_clerk")
