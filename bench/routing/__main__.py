@@ -85,6 +85,25 @@ def main() -> None:
         print(f"improvement vs {name}: parcels {p_imp:.1%}, shipping cost {c_imp:.1%}")
     print(f"orders where ours is worse than a baseline: {worse} (goal 0)")
     print(f"our routing time: {ours_time / ORDERS * 1000:.2f} ms/order")
+    # The solver path (used with many warehouses) must agree with enumeration on the same orders.
+    rng = random.Random(99)
+    checked = agree = 0
+    milp_time = 0.0
+    for _ in range(200 if FULL else 60):
+        products = rng.sample(range(SKUS), rng.choice([1, 2, 3, 4]))
+        items = [Item(i, p, rng.choice([1, 2]), weights[p]) for i, p in enumerate(products)]
+        ws = warehouses_for(rng.choice(provinces), sites)
+        exact = route(items, stock, ws)
+        if not exact.feasible:
+            continue
+        t = time.perf_counter()
+        solved = route(items, stock, ws, enumerate_limit=0)
+        milp_time += time.perf_counter() - t
+        checked += 1
+        agree += (solved.parcels, solved.cost) == (exact.parcels, exact.cost)
+    print(
+        f"milp path agrees with enumeration on {agree}/{checked} orders ({milp_time / max(checked, 1) * 1000:.1f} ms/order)"
+    )
 
 
 if __name__ == "__main__":

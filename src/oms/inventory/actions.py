@@ -19,6 +19,7 @@ from oms.inventory.models import (
     Count,
     CountLine,
     CountStatus,
+    Location,
     Product,
     Reservation,
     ReservationState,
@@ -50,9 +51,16 @@ def receive(
     if quantity <= 0:
         raise ValidationError({"quantity": _("Receive a positive quantity.")})
     _active_warehouse(warehouse_id)
+    if location_id is not None and not Location.objects.filter(pk=location_id, warehouse_id=warehouse_id).exists():
+        raise ValidationError({"location": _("That location is not in this warehouse.")})
     (move,) = ledger.apply(
         [ledger.receipt(product_id, warehouse_id, quantity, location_id=location_id)], actor, reason=reason
     )
+    if location_id is not None:
+        # The bin the SKU is picked from: set by its first located receipt, changed only on purpose.
+        Stock.objects.filter(product_id=product_id, warehouse_id=warehouse_id, location__isnull=True).update(
+            location_id=location_id
+        )
     return move
 
 

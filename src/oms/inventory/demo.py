@@ -132,6 +132,12 @@ def load(stdout) -> None:
                     if qty:
                         deltas.append(ledger.receipt(p.pk, w.pk, qty))
         ledger.apply(deltas, actor, reason="demo opening stock")
+        from oms.inventory.models import Stock
+
+        for s in Stock.objects.filter(warehouse__in=warehouses.values()).select_related("warehouse"):
+            bin_code = f"A-{s.product_id % 3 + 1:02d}"
+            s.location = Location.objects.get(warehouse=s.warehouse, code=bin_code)
+            s.save(update_fields=["location"])
         for sku in ("SKU-0001", "SKU-0011", "SKU-0015", "SKU-0026"):
             for w in warehouses.values():
                 StockThreshold.objects.get_or_create(

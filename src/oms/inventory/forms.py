@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from oms.inventory.models import Product, Warehouse
+from oms.inventory.models import Location, Product, Warehouse
 
 
 class Bootstrap:
@@ -32,11 +32,23 @@ class ReceiveForm(Bootstrap, forms.Form):
     warehouse = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("Warehouse"))
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
     reason = forms.CharField(label=_("Reference / note"), max_length=300, required=False)
+    location = forms.CharField(label=_("Location (bin)"), max_length=50, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
             self.fields["warehouse"].queryset = Warehouse.objects.restrict(user).filter(active=True)
+
+    def clean(self):
+        data = super().clean()
+        code = (data.get("location") or "").strip()
+        data["location_obj"] = None
+        if code and data.get("warehouse"):
+            loc = Location.objects.filter(warehouse=data["warehouse"], code=code).first()
+            if loc is None:
+                self.add_error("location", _("No location %(code)s in this warehouse.") % {"code": code})
+            data["location_obj"] = loc
+        return data
 
 
 class AdjustForm(ReceiveForm):
@@ -44,6 +56,7 @@ class AdjustForm(ReceiveForm):
         label=_("Change (+/-)"), min_value=-1_000_000, max_value=1_000_000, help_text=_("Negative takes stock out.")
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
+    location = None  # adjustments change the warehouse balance, not a bin
 
 
 class ThresholdForm(Bootstrap, forms.Form):

@@ -133,6 +133,7 @@ def _stock_change(request: HttpRequest, form_class: Any, prefix: str, kind: str)
                     quantity=d["quantity"],
                     actor=_actor(request),
                     reason=d["reason"],
+                    location_id=d["location_obj"].pk if d.get("location_obj") else None,
                 )
                 messages.success(
                     request,

@@ -139,3 +139,21 @@ def test_dashboard_panels(client, make_user, data):
     client.force_login(make_user("warehouse"))
     html = client.get("/").content.decode()
     assert "Low-stock alerts open" in html and "Stock value" in html
+
+
+def test_receive_into_a_bin_and_filter_by_location(client, make_user, data):
+    from oms.inventory.models import Location
+
+    Location.objects.create(warehouse=data["a"], code="A-07")
+    client.force_login(make_user("warehouse"))
+    r = client.post(
+        "/inventory/stock/receive/",
+        {"r-sku": "SKU-B", "r-warehouse": data["a"].pk, "r-quantity": 2, "r-location": "Z-99"},
+        follow=True,
+    )
+    assert "No location Z-99" in r.content.decode()
+    client.post(
+        "/inventory/stock/receive/", {"r-sku": "SKU-B", "r-warehouse": data["a"].pk, "r-quantity": 2, "r-location": "A-07"}
+    )
+    html = client.get("/inventory/stock/?location=A-07").content.decode()
+    assert 'data-sku="SKU-B" data-warehouse="sh-main"' in html and 'data-sku="SKU-A"' not in html
