@@ -101,9 +101,8 @@ def main() -> None:
         milp_time += time.perf_counter() - t
         checked += 1
         agree += (solved.parcels, solved.cost) == (exact.parcels, exact.cost)
-    print(
-        f"milp path agrees with enumeration on {agree}/{checked} orders ({milp_time / max(checked, 1) * 1000:.1f} ms/order)"
-    )
+    per = milp_time / max(checked, 1) * 1000
+    print(f"milp path agrees with enumeration on {agree}/{checked} orders ({per:.1f} ms/order)")
 
 
 if __name__ == "__main__":

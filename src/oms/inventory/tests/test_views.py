@@ -152,8 +152,7 @@ def test_receive_into_a_bin_and_filter_by_location(client, make_user, data):
         follow=True,
     )
     assert "No location Z-99" in r.content.decode()
-    client.post(
-        "/inventory/stock/receive/", {"r-sku": "SKU-B", "r-warehouse": data["a"].pk, "r-quantity": 2, "r-location": "A-07"}
-    )
+    form = {"r-sku": "SKU-B", "r-warehouse": data["a"].pk, "r-quantity": 2, "r-location": "A-07"}
+    client.post("/inventory/stock/receive/", form)
     html = client.get("/inventory/stock/?location=A-07").content.decode()
     assert 'data-sku="SKU-B" data-warehouse="sh-main"' in html and 'data-sku="SKU-A"' not in html
