@@ -56,7 +56,7 @@ class AdjustForm(ReceiveForm):
         label=_("Change (+/-)"), min_value=-1_000_000, max_value=1_000_000, help_text=_("Negative takes stock out.")
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
-    location = None  # adjustments change the warehouse balance, not a bin
+    location = None  # type: ignore[assignment]  # adjustments change the warehouse balance, not a bin
 
 
 class ThresholdForm(Bootstrap, forms.Form):
