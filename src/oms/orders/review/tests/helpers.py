@@ -26,6 +26,7 @@ _phones = iter(range(1, 10**6))
 def order(external_id: str = "E1", **overrides: Any) -> Any:
     """A valid order (2 x SKU-0001 at 50, paid 100, Shenzhen) in "pending review"; each gets its own
     phone number unless one is given (same phone + address + items would be an intake duplicate)."""
+    ensure_rules()
     product()
     overrides.setdefault("customer_phone", f"1391234{next(_phones) % 10000:04d}")
     result = ingest(channel=of.channel(), incoming=of.incoming(external_id, **overrides), actor=CHANNEL, source="api")
@@ -65,3 +66,17 @@ def person(role: str, username: str | None = None) -> Any:
     user = get_user_model().objects.create(username=username or f"{role}-{next(_phones)}")
     user.groups.add(Group.objects.get(name=group_name(role)))
     return user
+
+
+def ensure_rules() -> None:
+    """The built-in rules (seeded by a data migration, which a transactional test's flush empties)."""
+    from oms.orders.review.models import ReviewRule
+    from oms.orders.review.rules import BUILTIN
+
+    if ReviewRule.objects.exists():
+        return
+    for n, spec in enumerate(BUILTIN, start=1):
+        ReviewRule.objects.create(
+            code=spec["code"], kind=spec["kind"], params=spec["params"], outcome=spec["outcome"],
+            description=spec["description"], position=n * 10,
+        )
