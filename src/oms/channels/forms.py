@@ -75,12 +75,12 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].queryset = Channel.objects.restrict(user).filter(active=True)
+        self.fields["channel"].queryset = Channel.objects.restrict(user).filter(active=True)  # type: ignore[attr-defined]
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "form-select" if name in ("channel", "format") else "form-control")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         fmt = data.get("format")
         channel = data.get("channel")
         if not fmt and channel is not None:

@@ -96,6 +96,7 @@ _DATE_FORMATS = (
 
 def parse_datetime(value: object, *, tz: str | None = None) -> datetime | None:
     """A timezone-aware time; naive times are in the seller's zone (settings.TIME_ZONE)."""
+    parsed: datetime | None
     if isinstance(value, datetime):
         parsed = value
     else:
@@ -115,6 +116,7 @@ def parse_datetime(value: object, *, tz: str | None = None) -> datetime | None:
                     continue
         if parsed is None:
             raise CellError(_("“%(value)s” is not a date and time.") % {"value": text})
+    assert parsed is not None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(tz or settings.TIME_ZONE))
     return parsed

@@ -89,7 +89,7 @@ def resolve_columns(headers: list[Any], mapping: dict[str, str] | None = None) -
     Unmapped keys fall back to the canonical key itself and its usual Chinese names.
     Raises FileFormatError naming every required column that is missing.
     """
-    index = {}
+    index: dict[str, int] = {}
     for i, h in enumerate(headers):
         index.setdefault(normalise_header(h), i)
     found: dict[str, int] = {}
@@ -97,9 +97,9 @@ def resolve_columns(headers: list[Any], mapping: dict[str, str] | None = None) -
         wanted = (mapping or {}).get(col.key)
         candidates = [wanted] if wanted else [col.key, *col.aliases]
         for name in candidates:
-            i = index.get(normalise_header(name))
-            if i is not None:
-                found[col.key] = i
+            at = index.get(normalise_header(name))
+            if at is not None:
+                found[col.key] = at
                 break
     missing = [c for c in REQUIRED if c not in found]
     if missing:
