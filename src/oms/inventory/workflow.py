@@ -39,3 +39,31 @@ def ensure(current: str, target: str, action: str) -> None:
 
 def actions_from(current: str) -> list[str]:
     return sorted({c for a, _b, c in EDGES if a == current})
+
+
+def as_markdown() -> str:
+    """docs/workflows/transfer-plan.md, generated from EDGES (a test keeps the file in sync)."""
+    lines = [
+        "# Transfer plan lifecycle",
+        "",
+        "Generated from `src/oms/inventory/workflow.py` (`workflow.as_markdown()`); do not edit by hand.",
+        "",
+        "## States",
+        "",
+        "| status | label |",
+        "|---|---|",
+        *[f"| `{value}` | {label} |" for value, label in S.choices],
+        "",
+        "## Transitions",
+        "",
+        "| from | to | action (`oms.inventory.actions`) |",
+        "|---|---|---|",
+        *[f"| `{a}` | `{b}` | `{c}` |" for a, b, c in EDGES],
+        "",
+        "Only a draft plan's lines can be edited. Dispatch writes `transfer_out` moves (on hand leaves the",
+        "source, in transit grows at the destination); each receipt writes `transfer_in` moves; closing with",
+        "units outstanding writes an adjustment of the destination's in-transit quantity and records the",
+        "difference per line in the plan's history.",
+        "",
+    ]
+    return "\n".join(lines)

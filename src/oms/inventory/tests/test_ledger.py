@@ -144,3 +144,43 @@ def test_stocktake_posts_differences():
     assert bal(p, w) == (8, 0, 0)
     with pytest.raises(ValidationError):
         actions.post_count(count_id=c.pk, actor=f.SYSTEM, reason="again")
+
+
+def test_explicit_decision_must_cover_the_order_exactly():
+    from oms.inventory.routing import Allocation, Decision
+
+    p, w = f.product(), f.warehouse("a")
+    f.stock(p, w, 5)
+    o = f.order([(p, 3)])
+    line = o.lines.get()
+    short = Decision(policy="manual", feasible=True, allocations=[Allocation(line.pk, p.pk, w.pk, 2)],
+                     warehouse_ids=[w.pk])  # fmt: skip
+    with pytest.raises(ValidationError):
+        actions.reserve_for_order(o.pk, f.SYSTEM, short)
+    assert bal(p, w) == (5, 0, 0)
+    exact = Decision(policy="manual", feasible=True, allocations=[Allocation(line.pk, p.pk, w.pk, 3)],
+                     warehouse_ids=[w.pk])  # fmt: skip
+    actions.reserve_for_order(o.pk, f.SYSTEM, exact)
+    assert bal(p, w) == (5, 3, 0)
+
+
+def test_transfer_arrival_calls_hooks(django_capture_on_commit_callbacks):
+    seen = []
+    hooks.on_stock_available.append(lambda w, ps: seen.append((w, ps)))
+    try:
+        p = f.product()
+        a, b = f.warehouse("a"), f.warehouse("b")
+        f.lane(a, b)
+        f.stock(p, a, 5)
+        plan = actions.TransferPlan.objects.create(number="T1")
+        actions.add_transfer_line(plan_id=plan.pk, source_id=a.pk, destination_id=b.pk, product_id=p.pk,
+                                  quantity=2, actor=f.SYSTEM)  # fmt: skip
+        actions.approve_transfer(plan.pk, f.SYSTEM)
+        actions.dispatch_transfer(plan.pk, f.SYSTEM)
+        line = plan.lines.get()
+        seen.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.receive_transfer(plan.pk, {line.pk: 2}, f.SYSTEM)
+        assert seen == [(b.pk, {p.pk})]
+    finally:
+        hooks.on_stock_available.pop()

@@ -80,3 +80,10 @@ def test_nothing_to_move_gives_no_plan():
     f.stock(p, a, 3)
     assert actions.propose_transfer_plan(actor=f.SYSTEM) is None
     assert transfers.load_instance().demand == {}
+
+
+def test_workflow_doc_is_generated_from_the_table():
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[4] / "docs" / "workflows" / "transfer-plan.md"
+    assert doc.read_text() == workflow.as_markdown()
