@@ -50,10 +50,10 @@ def sign_in_chart(days: int = 7) -> Any:
         .values("day")
         .annotate(ok=Count("pk", filter=Q(result="success")), failed=Count("pk", filter=~Q(result="success")))
     )
-    by_day = {r["day"]: r for r in rows}
+    by_day: dict[Any, tuple[int, int]] = {r["day"]: (r["ok"], r["failed"]) for r in rows}
     dates = [first + timedelta(days=i) for i in range(days)]
-    ok = [by_day.get(d, {}).get("ok", 0) for d in dates]
-    failed = [by_day.get(d, {}).get("failed", 0) for d in dates]
+    ok = [by_day.get(d, (0, 0))[0] for d in dates]
+    failed = [by_day.get(d, (0, 0))[1] for d in dates]
     return bar_chart(
         [d.strftime("%m-%d") for d in dates],
         [Series(_("Signed in"), ok, "#198754"), Series(_("Failed"), failed, "#dc3545")],
