@@ -53,11 +53,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     from oms.web.dashboard import dashboard_panels, sign_in_chart
 
     user = request.user
-    modules = [{"module": m, "sections": visible_sections(user, m.code)} for m in MODULES if m.code != "dashboard"]
+    modules = [
+        {"module": m, "sections": visible_sections(user, m.code)}
+        for m in MODULES
+        if m.code != "dashboard" and user.has_perm(f"core.access_{m.code}")
+    ]
     context = {
         "panels": dashboard_panels(user),
         "roles": [role_label(g) for g in user.groups.values_list("name", flat=True)],  # type: ignore[union-attr]
-        "modules": [m for m in modules if user.has_perm(f"core.access_{m['module'].code}")],
+        "modules": modules,
         "sign_in_chart": sign_in_chart() if user.has_perm("accounts.view_loginrecord") else None,
     }
     return render(request, "web/dashboard.html", context)
