@@ -71,3 +71,33 @@ def test_parameters_history_restore_and_scoped_user(page, make_user, artifacts_d
     profile = UserProfile.objects.get(user=user)
     assert list(profile.warehouses.values_list("code", flat=True)) == ["hz"]
     assert profile.must_change_password
+
+
+def test_backup_now_and_role_matrix(page, make_user, artifacts_dir, tmp_path):
+    from oms.core.actor import Actor
+    from oms.system.actions import save_parameters
+    from oms.system.models import BackupRun
+
+    admin = make_user("administrator", username="chief2")
+    save_parameters(values={"backup.directory": str(tmp_path)}, actor=Actor.system())
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", admin.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url("**/")
+
+    page.goto("/system/backups/")
+    page.click("[data-testid=backup-now]")
+    page.wait_for_selector("[data-testid=backup-runs] [data-status=done]")
+    run = BackupRun.objects.get()
+    assert page.locator(f"[data-archive='{run.archive}']").is_visible()
+    page.screenshot(path=str(artifacts_dir / "system-backups.png"), full_page=True)
+
+    page.goto("/system/roles/")
+    page.fill("#id_name", "Night shift")
+    page.select_option("#id_copy_from", label="Viewer")
+    page.locator("[data-testid=new-role] button[type=submit]").click()
+    page.wait_for_selector(".alert-success")
+    header = page.locator("th[data-role='Night shift']")
+    assert "custom" in header.inner_text()
+    page.screenshot(path=str(artifacts_dir / "system-roles.png"))
