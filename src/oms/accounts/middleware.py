@@ -42,7 +42,13 @@ class SessionIdleTimeoutMiddleware:
                     request,
                     _("You were signed out after %(minutes)d minutes without activity.") % {"minutes": timeout // 60},
                 )
-                return redirect_to_login(request.get_full_path())
+                response = redirect_to_login(request.get_full_path())
+                if getattr(request, "htmx", False):
+                    # A partial update must not paste the sign-in page into the page: reload it whole.
+                    partial = HttpResponse(status=204)
+                    partial["HX-Redirect"] = response["Location"]
+                    return partial
+                return response
             if last is None or now - int(last) >= self.TOUCH_EVERY_SECONDS:
                 session[SESSION_ACTIVITY_KEY] = now
         return self.get_response(request)

@@ -136,10 +136,12 @@ AXES_ENABLE_ADMIN = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # A try during the lockout must not move its end: the lockout page promises "until HH:MM".
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # accounts.LoginRecord is the sign-in log; axes' own would duplicate it
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese")), ("zh-hant", _("Traditional Chinese"))]
-LOCALE_PATHS: list[Path] = []
+# The web area's catalog first: shared words translated the same everywhere, ahead of third-party catalogs.
+LOCALE_PATHS: list[Path] = [BASE_DIR / "web" / "locale"]
 TIME_ZONE = os.environ.get("OMS_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

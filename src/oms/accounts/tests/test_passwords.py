@@ -114,3 +114,13 @@ def test_idle_session_is_signed_out_after_the_timeout(client, make_user):
     assert "_auth_user_id" not in client.session
     page = client.get(response["Location"])
     assert "You were signed out after 10 minutes without activity." in page.content.decode()
+
+
+def test_idle_htmx_request_is_sent_to_sign_in_as_a_whole_page(client, make_user):
+    params.set_value("security.session_timeout_minutes", 5)
+    client.force_login(make_user("viewer"))
+    session = client.session
+    session[SESSION_ACTIVITY_KEY] = int(time.time()) - 6 * 60
+    session.save()
+    response = client.get("/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"].startswith("/accounts/login/?next=/")

@@ -83,7 +83,7 @@ def test_switch_language_to_simplified_and_traditional_chinese(page, make_user):
     assert page.locator("h1").first.inner_text() == expected["zh-hant"][0]
 
 
-def test_five_wrong_passwords_then_the_right_one_shows_the_lockout(page, make_user):
+def test_five_wrong_passwords_then_the_right_one_shows_the_lockout(page, make_user, artifacts_dir):
     make_user("viewer", username="victim")
     for attempt in range(5):
         sign_in(page, "victim", f"wrong-{attempt}")
@@ -92,6 +92,7 @@ def test_five_wrong_passwords_then_the_right_one_shows_the_lockout(page, make_us
     assert alert.is_visible()
     assert re.search(r"Try again after \d{4}-\d\d-\d\d \d\d:\d\d", alert.inner_text())
     assert "/accounts/login/" in page.url
+    page.screenshot(path=str(artifacts_dir / "login-locked.png"))
 
 
 def test_dashboard_screenshot(page, make_user, admin_user, artifacts_dir):
@@ -107,4 +108,7 @@ def test_dashboard_screenshot(page, make_user, admin_user, artifacts_dir):
     with page.expect_navigation():
         page.select_option("#language-select", "zh-hans")
     page.screenshot(path=str(artifacts_dir / "dashboard-zh-hans.png"), full_page=True)
+    for name, url in [("lockouts", "/accounts/lockouts/"), ("sign-in-log", "/accounts/sign-ins/")]:
+        page.goto(url)
+        page.screenshot(path=str(artifacts_dir / f"{name}.png"), full_page=True)
     assert (artifacts_dir / "dashboard.png").stat().st_size > 10_000
