@@ -27,7 +27,7 @@ def order(external_id: str = "E1", **overrides: Any) -> Any:
     """A valid order (2 x SKU-0001 at 50, paid 100, Shenzhen) in "pending review"; each gets its own
     phone number unless one is given (same phone + address + items would be an intake duplicate)."""
     ensure_rules()
-    product()
+    of.product("SKU-0001", "50")
     overrides.setdefault("customer_phone", f"1391234{next(_phones) % 10000:04d}")
     result = ingest(channel=of.channel(), incoming=of.incoming(external_id, **overrides), actor=CHANNEL, source="api")
     assert result.order is not None and result.order.status == "pending_review", result.problems
