@@ -21,6 +21,17 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_runtime_parameters() -> Iterator[None]:
+    """Runtime parameters are cached per process for 2 s; a test must not see the values of the test
+    before it (whose rows were rolled back or flushed)."""
+    from oms.system import params
+
+    params.invalidate()
+    yield
+    params.invalidate()
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """make_user("reviewer") -> a user in that built-in role, password PASSWORD."""
