@@ -178,7 +178,7 @@ def gather_facts(order: Order) -> rules.OrderFacts:
                 ln.sku or ln.platform_sku,
                 ln.quantity,
                 ln.unit_price,
-                ln.product.list_price if ln.product_id else None,
+                ln.product.list_price if ln.product is not None else None,
             )
             for ln in lines
         ],
@@ -511,6 +511,13 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
     return order
 
 
+@transaction.atomic
+def note_refusal(order_id: int, event: str, reason: str) -> None:
+    """Record on the timeline why automatic work left the order for a person."""
+    order = lock_order(order_id)
+    record_event(order, type=event, actor=Actor.system("auto-confirm"), reason=reason)
+
+
 def retry_awaiting_stock(product_ids: set[int]) -> int:
     """Stock arrived: try to confirm the orders awaiting any of these products, oldest first."""
     from oms.inventory.models import KitComponent
@@ -839,9 +846,9 @@ def line_progress(order: Order) -> list[dict[str, Any]]:
 def save_rule(*, rule: ReviewRule, actor: Actor, created: bool = False) -> ReviewRule:
     from oms.system import oplog
 
-    before = {}
+    before: dict[str, Any] = {}
     if rule.pk:
-        old = ReviewRule.objects.filter(pk=rule.pk).values().first() or {}
+        old: dict[str, Any] = dict(ReviewRule.objects.filter(pk=rule.pk).values().first() or {})
         before = {k: old.get(k) for k in ("kind", "params", "outcome", "enabled", "position", "description")}
     rule.save()
     after = {k: getattr(rule, k) for k in ("kind", "params", "outcome", "enabled", "position", "description")}

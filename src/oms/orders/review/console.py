@@ -14,7 +14,9 @@ from oms.web.modules import Section
 
 SECTIONS = [
     Section("orders", gettext_lazy("Review and confirmation"), "orders:review:queue", ("orders.view_order",),
-            order=25, description=gettext_lazy("Queues per stage: review, finance review, holds, to confirm, awaiting stock.")),
+            order=25,
+            description=gettext_lazy("Queues per stage: review, finance review, holds, to confirm, awaiting stock."),
+            ),
     Section("orders", gettext_lazy("Stock shortages"), "orders:review:shortages", ("orders.view_order",), order=27,
             description=gettext_lazy("Orders awaiting stock and what each lacks.")),
     Section("orders", gettext_lazy("Review rules"), "orders:review:rules", ("orders.view_reviewrule",), order=91,

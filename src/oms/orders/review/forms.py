@@ -45,7 +45,7 @@ class ReviewRuleForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind, params = data.get("kind"), data.get("params") or {}
         if kind in KINDS:
             unknown = set(params) - set(KINDS[kind][1])

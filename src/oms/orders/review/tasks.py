@@ -29,8 +29,10 @@ def confirm_task(order_id: int) -> None:
 
     try:
         actions.confirm_order(order_id=order_id, actor=Actor.system("auto-confirm"))
-    except (workflow.TransitionNotAllowed, actions.ActionRefused):
-        pass  # someone else moved it on, or it needs a person: the queue shows it
+    except workflow.TransitionNotAllowed:
+        return  # someone else moved it on meanwhile
+    except actions.ActionRefused as exc:  # it needs a person: say why on its timeline
+        actions.note_refusal(order_id, "auto_confirm_refused", str(exc))
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -30,7 +30,14 @@ from oms.orders.choices import OrderStatus as S
 from oms.orders.models import Order
 from oms.orders.review import actions
 from oms.orders.review.forms import BlacklistForm, HoldForm, RejectForm, ReviewRuleForm
-from oms.orders.review.models import BlacklistEntry, OrderHold, ReviewRule, StockShortage
+from oms.orders.review.models import (
+    BlacklistEntry,
+    BlacklistKind,
+    OrderHold,
+    RejectReason,
+    ReviewRule,
+    StockShortage,
+)
 from oms.orders.review.rules import KINDS, OUTCOMES, Finding
 
 STAGES: list[tuple[str, Any]] = [
@@ -82,17 +89,23 @@ def perform(request: HttpRequest, action: str, order_id: int, data: Any) -> str:
         if not form.is_valid():
             raise ValidationError(_("Choose a reason for the rejection."))
         order = actions.reject_order(
-            order_id=order_id, actor=actor, version=version,
-            reason_code=form.cleaned_data["reason_code"], text=form.cleaned_data["text"],
+            order_id=order_id,
+            actor=actor,
+            version=version,
+            reason_code=form.cleaned_data["reason_code"],
+            text=form.cleaned_data["text"],
         )
         return _("%(number)s returned to the clerks for correction.") % {"number": order.number}
     if action == "hold":
-        form = HoldForm(data)
-        if not form.is_valid():
+        hold = HoldForm(data)
+        if not hold.is_valid():
             raise ValidationError(_("Give a reason for the hold (and a valid release time, if any)."))
-        release_at = form.cleaned_data["release_at"]
         order = actions.hold_order(
-            order_id=order_id, actor=actor, version=version, reason=form.cleaned_data["reason"], release_at=release_at
+            order_id=order_id,
+            actor=actor,
+            version=version,
+            reason=hold.cleaned_data["reason"],
+            release_at=hold.cleaned_data["release_at"],
         )
         return _("%(number)s is on hold.") % {"number": order.number}
     if action == "release":
@@ -109,7 +122,9 @@ def perform(request: HttpRequest, action: str, order_id: int, data: Any) -> str:
             "number": order.number
         }
     if action == "cancel":
-        order = actions.cancel_order(order_id=order_id, actor=actor, version=version, reason=data.get("reason") or data.get("text", ""))
+        order = actions.cancel_order(
+            order_id=order_id, actor=actor, version=version, reason=data.get("reason") or data.get("text", "")
+        )
         return _("%(number)s cancelled.") % {"number": order.number}
     if action == "split":
         parts = actions.split_order(order_id=order_id, actor=actor, version=version, mode=data.get("mode", ""))
@@ -138,9 +153,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     from oms.channels.models import Channel
 
     user = request.user
-    default = S.PENDING_FINANCE if user.has_perm("orders.finance_review_order") and not user.has_perm(
-        "orders.review_order"
-    ) else S.PENDING_REVIEW
+    default = (
+        S.PENDING_FINANCE
+        if user.has_perm("orders.finance_review_order") and not user.has_perm("orders.review_order")
+        else S.PENDING_REVIEW
+    )
     stage = request.GET.get("stage") or default
     if stage not in dict(STAGES):
         stage = default
@@ -219,7 +236,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "channel": channel,
             "channels": Channel.objects.restrict(user).only("pk", "code", "name"),
             "bulk_actions": bulk_actions,
-            "reject_reasons": RejectForm().fields["reason_code"].choices,
+            "reject_reasons": RejectReason.choices,
             "suggestions": actions.merge_suggestions(base)[:20]
             if stage in (S.APPROVED,) and user.has_perm("orders.merge_split_order")
             else [],
@@ -293,7 +310,7 @@ def merge(request: HttpRequest) -> HttpResponse:
 def _line_rows(order: Order) -> list[dict[str, Any]]:
     rows = []
     for ln in order.lines.select_related("product"):
-        listed = ln.product.list_price if ln.product_id else None
+        listed = ln.product.list_price if ln.product is not None else None
         share = (ln.unit_price * 100 / listed).quantize(Decimal("1")) if listed else None
         rows.append({"line": ln, "list_price": listed, "share": share, "low": share is not None and share < 100})
     return rows
@@ -321,9 +338,6 @@ def review_context(request: HttpRequest, order: Order) -> dict[str, Any]:
     roles = workflow.roles_of(Actor.from_request(request), user)
     allowed = set(workflow.allowed_actions(order.status, roles))
     available = [a for a, name in WORKFLOW_ACTION.items() if name in allowed and may(user, a)]
-    if order.status == S.PENDING_REVIEW and review and review.needs_finance and "approve" not in available:
-        if "escalate_to_finance" in allowed and may(user, "approve"):
-            available.insert(0, "approve")
     return {
         "order": order,
         "review": review,
@@ -336,7 +350,7 @@ def review_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         "address_resolved": resolved,
         "lines": _line_rows(order),
         "paid_ok": abs(order.paid_amount - order.total_amount) <= Decimal("0.01"),
-        "status_colour": STATUS_COLOURS.get(order.status, "secondary"),
+        "status_colour": STATUS_COLOURS.get(S(order.status), "secondary"),
         "available": available,
         "hold": order.holds.filter(released_at=None).first(),
         "groups": list(order.merge_groups.prefetch_related("orders")),
@@ -455,7 +469,7 @@ def blacklist(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "orders/review/blacklist.html",
-        {"form": form, "page": page, "kind": kind, "q": q, "kinds": BlacklistForm().fields["kind"].choices},
+        {"form": form, "page": page, "kind": kind, "q": q, "kinds": BlacklistKind.choices},
     )
 
 

@@ -77,6 +77,10 @@ def ensure_rules() -> None:
         return
     for n, spec in enumerate(BUILTIN, start=1):
         ReviewRule.objects.create(
-            code=spec["code"], kind=spec["kind"], params=spec["params"], outcome=spec["outcome"],
-            description=spec["description"], position=n * 10,
+            code=spec["code"],
+            kind=spec["kind"],
+            params=spec["params"],
+            outcome=spec["outcome"],
+            description=spec["description"],
+            position=n * 10,
         )

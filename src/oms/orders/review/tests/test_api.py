@@ -81,7 +81,9 @@ def test_role_matrix(action):
 def test_conflicting_action_gets_409_and_bad_input_400():
     order, _body = _setup("approve")
     client = _client("reviewer")
-    assert client.post(f"/api/v1/orders/{order.pk}/approve/", {"version": order.version}, format="json").status_code == 200
+    assert (
+        client.post(f"/api/v1/orders/{order.pk}/approve/", {"version": order.version}, format="json").status_code == 200
+    )
     second = client.post(f"/api/v1/orders/{order.pk}/reject/", {"reason_code": "fraud"}, format="json")
     assert second.status_code == 409 and second.json()["error"]["code"] == "conflict"
     other, _ = _setup("approve")
@@ -115,8 +117,9 @@ def test_intake_rules_two_stage_approval_and_confirmation_through_the_api(django
     assert _client("reviewer").post(f"/api/v1/orders/{order.pk}/approve/", {}, format="json").json()["status"] == (
         "pending_finance"
     )
-    assert _client("finance_reviewer").post(f"/api/v1/orders/{order.pk}/approve/", {}, format="json").json()[
-        "status"
-    ] == "approved"
+    assert (
+        _client("finance_reviewer").post(f"/api/v1/orders/{order.pk}/approve/", {}, format="json").json()["status"]
+        == "approved"
+    )
     done = _client("order_clerk").post(f"/api/v1/orders/{order.pk}/confirm/", {}, format="json").json()
     assert done["status"] == "confirmed" and done["tracking_number"].startswith("OMS")

@@ -49,8 +49,8 @@ def test_approve_and_reject_at_once_exactly_one_wins(rounds):
         assert order.status == "pending_review"
         results = _race(
             [
-                lambda: actions.approve_order(order_id=order.pk, actor=a, version=order.version),
-                lambda: actions.reject_order(order_id=order.pk, actor=b, reason_code="fraud", version=order.version),
+                lambda o=order: actions.approve_order(order_id=o.pk, actor=a, version=o.version),
+                lambda o=order: actions.reject_order(order_id=o.pk, actor=b, reason_code="fraud", version=o.version),
             ]
         )
         assert not [r for r in results if isinstance(r, tuple)], results
@@ -67,6 +67,8 @@ def test_two_reviewers_approving_at_once_write_one_approval():
     order = actions.auto_review(h.order("D1", buyer_note="check").pk)
     people = [Actor.for_user(h.person("reviewer")) for _ in range(4)]
     results = _race([lambda p=p: actions.approve_order(order_id=order.pk, actor=p) for p in people])
-    assert sum(isinstance(r, Order) for r in results) == 1, [repr(r)[:300] for r in results if not isinstance(r, Exception)]
+    assert sum(isinstance(r, Order) for r in results) == 1, [
+        repr(r)[:300] for r in results if not isinstance(r, Exception)
+    ]
     assert all(isinstance(r, (Order, workflow.TransitionNotAllowed)) for r in results), results
     assert Order.objects.get(pk=order.pk).events.filter(type="approved").count() == 1

@@ -34,8 +34,15 @@ def test_review_page_shows_checks_side_by_side_and_the_allowed_actions(client):
     o = actions.auto_review(h.order(buyer_note="门卫代收").pk)
     login(client, "reviewer")
     page = client.get(f"/orders/review/{o.pk}/").content.decode()
-    for part in ('data-testid="checks-side-by-side"', 'data-rule="notes" data-fired="yes"', 'data-testid="approve"',
-                 'data-testid="reject"', "门卫代收", "139", "SKU-0001"):
+    for part in (
+        'data-testid="checks-side-by-side"',
+        'data-rule="notes" data-fired="yes"',
+        'data-testid="approve"',
+        'data-testid="reject"',
+        "门卫代收",
+        "139",
+        "SKU-0001",
+    ):
         assert part in page, part
     assert 'data-testid="confirm"' not in page
     client.force_login(h.person("viewer"))
@@ -95,18 +102,27 @@ def test_rules_are_edited_by_administrators_and_logged(client):
     login(client, "administrator")
     response = client.post(
         f"/orders/review/rules/{rule.pk}/",
-        {"kind": "amount_above", "outcome": "finance", "params": '{"threshold": "3000"}', "position": 5,
-         "description": rule.description},
+        {
+            "kind": "amount_above",
+            "outcome": "finance",
+            "params": '{"threshold": "3000"}',
+            "position": 5,
+            "description": rule.description,
+        },
     )
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.outcome == "finance" and rule.params == {"threshold": "3000"} and not rule.enabled
-    bad = client.post(f"/orders/review/rules/{rule.pk}/", {"kind": "amount_above", "outcome": "finance",
-                                                          "params": '{"percent": "1"}', "position": 5})
+    bad = client.post(
+        f"/orders/review/rules/{rule.pk}/",
+        {"kind": "amount_above", "outcome": "finance", "params": '{"percent": "1"}', "position": 5},
+    )
     assert bad.status_code == 200 and "takes only" in bad.content.decode()
     assert OperationLog.objects.filter(action="review_rule.changed", target="amount_manual").count() == 1
-    client.post("/orders/review/rules/new/", {"code": "big", "kind": "amount_above", "outcome": "hold",
-                                              "params": "", "enabled": "on", "position": 1})
+    client.post(
+        "/orders/review/rules/new/",
+        {"code": "big", "kind": "amount_above", "outcome": "hold", "params": "", "enabled": "on", "position": 1},
+    )
     assert ReviewRule.objects.filter(code="big", outcome="hold").exists()
 
 
