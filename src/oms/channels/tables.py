@@ -50,19 +50,21 @@ class Table:
 SAMPLE = 256 * 1024
 
 
-def detect_encoding(sample: bytes) -> str:
-    """The text encoding of a file from its first bytes; GBK/GB2312 are read as GB18030 (a superset)."""
+def detect_encoding(sample: bytes, complete: bool = False) -> str:
+    """The text encoding of a file from its first bytes; GBK/GB2312 are read as GB18030 (a superset).
+
+    `complete`: the sample is the whole file, so a multi-byte character may not be cut at its end."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
         return "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=complete)
         # A GBK export decodes as GB18030; make sure it reads as Chinese rather than noise.
         best = from_bytes(sample[:65536]).best()
         if best is None or best.encoding.replace("_", "").lower() in {"gb18030", "gbk", "gb2312", "hz", "big5"}:
@@ -81,17 +83,23 @@ def detect_encoding(sample: bytes) -> str:
 def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     with open(path, "rb") as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
-        first = text.readline()
-        dialect_delim = "\t" if first.count("\t") > first.count(",") else ","
-        text.seek(0)
-        reader = csv.reader(text, delimiter=dialect_delim)
+        line = 0
         try:
+            first = text.readline()
+            delimiter = "\t" if first.count("\t") > first.count(",") else ","
+            text.seek(0)
+            reader = csv.reader(text, delimiter=delimiter)
             for row in reader:
-                yield reader.line_num, row
+                line = reader.line_num
+                yield line, row
         except UnicodeDecodeError as exc:
             raise FileFormatError(
                 _("The file is not valid %(encoding)s text near line %(line)s.")
-                % {"encoding": encoding, "line": reader.line_num + 1}
+                % {"encoding": encoding, "line": line + 1}
+            ) from exc
+        except csv.Error as exc:
+            raise FileFormatError(
+                _("The file cannot be read as CSV near line %(line)s: %(error)s") % {"line": line + 1, "error": exc}
             ) from exc
 
 
@@ -100,7 +108,7 @@ def open_csv(path: Path, name: str = "") -> Table:
         sample = fh.read(SAMPLE)
     if not sample.strip():
         raise FileFormatError(_("The file %(name)s is empty.") % {"name": name or path.name})
-    encoding = detect_encoding(sample)
+    encoding = detect_encoding(sample, complete=len(sample) < SAMPLE)
     rows = _csv_rows(path, encoding)
     headers: list[str] = []
     for _line, row in rows:
@@ -149,7 +157,7 @@ def open_json(path: Path, name: str = "") -> Table:
     with open(path, "rb") as fh:
         data = fh.read()
     try:
-        doc = json.loads(data.decode(detect_encoding(data[:SAMPLE])))
+        doc = json.loads(data.decode(detect_encoding(data[:SAMPLE], complete=len(data) <= SAMPLE)))
     except (ValueError, UnicodeDecodeError) as exc:
         raise FileFormatError(
             _("%(name)s is not valid JSON: %(error)s") % {"name": name or path.name, "error": exc}

@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oms.channels.adapters import generic, shopify, woocommerce
 from oms.channels.adapters.jd import parse_jd
@@ -180,3 +182,32 @@ def test_unknown_encoding_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileFormatError) as err:
         list(generic.parse_generic(open_table(path)))
     assert "encoding" in str(err.value)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400), suffix=st.sampled_from(["csv", "json", "xlsx", "txt"]))
+def test_any_bytes_either_parse_or_give_a_clear_file_error(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = tmp_path / f"f.{suffix}"
+    path.write_bytes(data)
+    try:
+        for parsed in generic.parse_generic(open_table(path)):
+            assert parsed.incoming is not None or parsed.rejections
+    except FileFormatError as exc:
+        assert str(exc)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.text(alphabet="0123456789.,-=¥'\t abc订单", max_size=8), min_size=4, max_size=4), max_size=12
+    )
+)
+def test_any_cells_either_become_orders_or_rejections_with_row_numbers(rows: list[list[str]]) -> None:
+    from oms.channels.tables import Table
+
+    table = Table("t.csv", ["order_id", "sku", "quantity", "unit_price"], iter(enumerate(rows, start=2)))
+    for parsed in generic.parse_generic(table):
+        if parsed.incoming is None:
+            assert parsed.rejections and all(r.row >= 2 and r.reason for r in parsed.rejections)
+        else:
+            assert all(ln.quantity == int(ln.quantity) for ln in parsed.incoming.lines)
