@@ -1,5 +1,6 @@
 """Backup and restore with real writes, real files, real subprocesses and real databases."""
 
+import io
 import os
 import shutil
 import sqlite3
@@ -358,3 +359,23 @@ def test_scheduled_task_backs_up_only_in_its_hour(tmp_path):
     assert len(backup.list_archives(tmp_path)) == 1
     entry = OperationLog.objects.get(action="backup.create")
     assert entry.actor_name == "scheduler"
+
+
+@pytest.mark.django_db
+def test_console_restore_of_a_damaged_archive_fails_cleanly(admin_client, tmp_path, django_capture_on_commit_callbacks):
+    from oms.core.actor import Actor
+    from oms.system.actions import save_parameters
+
+    save_parameters(values={"backup.directory": str(tmp_path)}, actor=Actor.system())
+    archive, _manifest = backup.create_backup()
+    out = io.StringIO()
+    call_command("restore", str(archive), check=True, stdout=out)
+    assert out.getvalue().startswith("OK ")
+    _flip_byte(archive, archive.stat().st_size // 2)
+    before = OperationLog.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(f"/system/backups/{archive.name}/restore/", {"confirm": archive.name})
+    run = BackupRun.objects.get(kind="restore")
+    assert run.status == BackupRun.Status.FAILED and "Nothing was changed" in run.message
+    assert OperationLog.objects.filter(action="backup.restore_refused").count() == 1
+    assert OperationLog.objects.count() == before + 1
