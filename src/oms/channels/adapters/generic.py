@@ -185,6 +185,8 @@ def build_generic(ext_id: str, rows: list[tuple[int, list[Any]]], cols: dict[str
     first_no, first = rows[0]
 
     def read(fn: Any, key: str, row: list[Any], number: int, **kw: Any) -> Any:
+        if key not in cols and not kw.get("required"):
+            return None  # the file has no such column: nothing to parse
         try:
             return fn(_cell(row, cols, key), **kw)
         except CellError as exc:
