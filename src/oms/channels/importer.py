@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,8 +176,9 @@ class Runner:
         now = timezone.now()
         job.status = ImportStatus.RUNNING
         job.started_at = job.started_at or now
+        job.progress_at = now
         job.error = ""
-        job.save(update_fields=["status", "started_at", "error"])
+        job.save(update_fields=["status", "started_at", "progress_at", "error"])
         try:
             if not job.total_rows:
                 job.total_rows = main_row_count(job)
@@ -291,8 +293,10 @@ class Runner:
             job.processed_orders += len(batch)
             job.processed_rows += rows_seen
             job.last_row = last_row
+            job.progress_at = timezone.now()
             job.save(
                 update_fields=[
+                    "progress_at",
                     "imported",
                     "updated",
                     "unchanged",
@@ -308,21 +312,38 @@ class Runner:
             self.progress(job)
 
 
-def run(job_id: int, progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
+STALE = timedelta(minutes=10)
+
+
+def claim(job_id: int, *, force: bool = False) -> bool:
+    """Take the job unless another runner is alive on it (saved a batch within STALE).
+
+    `force`: a person ran the same import again (the CLI after a crash): take it over at once."""
+    qs = ImportJob.objects.filter(pk=job_id).exclude(status__in=[ImportStatus.DONE, ImportStatus.FAILED])
+    if not force:
+        stale = timezone.now() - STALE
+        qs = qs.filter(Q(status=ImportStatus.QUEUED) | Q(progress_at__isnull=True) | Q(progress_at__lt=stale))
+    return bool(qs.update(status=ImportStatus.RUNNING, progress_at=timezone.now()))
+
+
+def run(job_id: int, progress: Callable[[ImportJob], None] | None = None, *, force: bool = False) -> ImportJob:
+    """Run (or continue) a job; returns it as it stands if it is finished or another runner has it."""
+    if not claim(job_id, force=force):
+        return ImportJob.objects.select_related("channel").get(pk=job_id)
     job = ImportJob.objects.select_related("channel").get(pk=job_id)
-    if job.finished:
-        return job
     return Runner(job, progress).run()
 
 
-def resume_stalled(stale_after: timedelta = timedelta(minutes=10)) -> int:
-    """Jobs left queued or running by a stopped worker (nothing saved for a while) run again."""
+def resume_stalled() -> int:
+    """Jobs a stopped worker left queued or running (no sign of life for STALE) run again."""
     from oms.channels import tasks
 
-    cutoff = timezone.now() - stale_after
+    cutoff = timezone.now() - STALE
     ids = list(
         ImportJob.objects.filter(
-            status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING], created_at__lt=cutoff
+            Q(status=ImportStatus.QUEUED, created_at__lt=cutoff)
+            | Q(status=ImportStatus.RUNNING, progress_at__lt=cutoff)
+            | Q(status=ImportStatus.RUNNING, progress_at__isnull=True, created_at__lt=cutoff)
         ).values_list("pk", flat=True)[:20]
     )
     for pk in ids:

@@ -211,6 +211,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of the runner.")
 
     objects = ScopedQuerySet.as_manager()
     scope_fields = {"channel": "channel_id"}

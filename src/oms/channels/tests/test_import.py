@@ -11,14 +11,16 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from oms.channels import importer
-from oms.channels.models import DeliveryStatus, ImportStatus, InboundDelivery, Platform
+from oms.channels.models import DeliveryStatus, ImportJob, ImportStatus, InboundDelivery, Platform
 from oms.orders.models import Order
 
 from .conftest import SAMPLES
@@ -151,7 +153,13 @@ def test_resume_continues_after_the_last_saved_batch(make_channel: Any, tmp_path
     assert job.processed_orders == 20 and job.last_row == 21 and Order.objects.count() == 20
     same, resumed = importer.create_job(channel=channel, paths=[path], fmt="csv")
     assert resumed and same.pk == job.pk
-    done = importer.run(job.pk)
+    # A runner saved a batch moments ago: a second one does not step in (no double counting)...
+    assert importer.run(job.pk).status == ImportStatus.RUNNING and Order.objects.count() == 20
+    assert importer.resume_stalled() == 0
+    # ...until it has been silent for a while; then the periodic task resumes the job.
+    ImportJob.objects.filter(pk=job.pk).update(progress_at=timezone.now() - timedelta(minutes=11))
+    assert importer.resume_stalled() == 1  # Huey runs immediately in tests
+    done = ImportJob.objects.get(pk=job.pk)
     assert done.status == ImportStatus.DONE and done.imported == 35 and done.unchanged == 0
     assert Order.objects.count() == 35
 

@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 bar.total = j.total_rows
             bar.update(max(0, j.processed_rows - bar.n))
 
-        job = importer.run(job.pk, progress=progress)
+        job = importer.run(job.pk, progress=progress, force=True)  # a person asked: take over a stopped run
         bar.close()
         if job.status == ImportStatus.FAILED:
             raise CommandError(job.error)
