@@ -62,6 +62,8 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
     from oms.system import backup
 
     archives = backup.list_archives()
+    value: Any
+    note: Any
     if not archives:
         value, note = _("none"), _("No backup yet: take one in Settings > Backups.")
     else:
