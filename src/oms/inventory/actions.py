@@ -24,6 +24,7 @@ from oms.inventory.models import (
     Reservation,
     ReservationState,
     Stock,
+    StockMove,
     StockThreshold,
     TransferEvent,
     TransferLine,
@@ -282,7 +283,8 @@ def set_threshold(*, product_id: int, warehouse_id: int, minimum: int, target: i
 def open_count(*, warehouse_id: int, actor: Actor, product_ids: list[int] | None = None, reason: str = "") -> Count:
     """Snapshot the expected on-hand quantity of every (or the chosen) SKU in the warehouse."""
     _active_warehouse(warehouse_id)
-    count = Count.objects.create(warehouse_id=warehouse_id, created_by=actor.name, reason=reason)
+    mark = StockMove.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    count = Count.objects.create(warehouse_id=warehouse_id, created_by=actor.name, reason=reason, move_mark=mark)
     stock = Stock.objects.filter(warehouse_id=warehouse_id)
     if product_ids:
         stock = stock.filter(product_id__in=product_ids)
@@ -311,23 +313,99 @@ def record_counts(*, count_id: int, counted: dict[int, int], actor: Actor) -> Co
     return count
 
 
-@transaction.atomic
-def post_count(*, count_id: int, actor: Actor, reason: str) -> list[Any]:
-    """Post the differences (counted - expected) as count moves with the reason. Lines not counted are skipped.
+class MovedDuringCount(ValidationError):
+    """Some counted SKUs moved while the count was under way; posting needs the operator's confirmation."""
 
-    Expected is re-read from the moment of posting minus moves since the count opened would be exact;
-    here the difference is taken against the snapshot, so count while the warehouse is quiet."""
+    def __init__(self, skus: list[str]) -> None:
+        self.skus = skus
+        super().__init__(
+            _(
+                "These SKUs moved while they were being counted: %(skus)s. Check the counts, then confirm "
+                "to post them against the quantity on hand now."
+            )
+            % {"skus": ", ".join(skus)}
+        )
+
+
+def count_status(count: Count) -> dict[int, dict[str, Any]]:
+    """Per counted product: on hand now and whether it moved (on-hand changed) since the count started.
+
+    A SKU moved when the ledger has an on-hand move for it after the count's mark, or when its on-hand
+    balance differs from the snapshot (which also catches a move committed late with a lower id)."""
+    product_ids = list(count.lines.values_list("product_id", flat=True))
+    now = dict(
+        Stock.objects.filter(warehouse_id=count.warehouse_id, product_id__in=product_ids).values_list(
+            "product_id", "on_hand"
+        )
+    )
+    moved_ids = set(
+        StockMove.objects.filter(
+            warehouse_id=count.warehouse_id, product_id__in=product_ids, pk__gt=count.move_mark or 0
+        )
+        .exclude(d_on_hand=0)
+        .values_list("product_id", flat=True)
+    )
+    return {
+        line.product_id: {
+            "on_hand": now.get(line.product_id, 0),
+            "moved": line.product_id in moved_ids or now.get(line.product_id, 0) != line.expected,
+        }
+        for line in count.lines.all()
+    }
+
+
+def count_differences(lines: list[tuple[int, int, int | None, int, bool]], confirm_moved: bool) -> dict[int, int]:
+    """Pure: (product_id, expected, counted, on_hand_now, moved) -> {product_id: difference to post}.
+
+    Differences are taken against the quantity on hand when posting. Moved SKUs are refused (raise
+    MovedDuringCount with their ids as text) unless the operator confirmed them."""
+    moved = [str(p) for p, _e, counted, _n, m in lines if m and counted is not None]
+    if moved and not confirm_moved:
+        raise MovedDuringCount(moved)
+    return {p: counted - now for p, _e, counted, now, _m in lines if counted is not None and counted != now}
+
+
+@transaction.atomic
+def post_count(*, count_id: int, actor: Actor, reason: str, confirm_moved: bool = False) -> list[Any]:
+    """Post the differences (counted - on hand now) as count moves with the reason. Lines not counted are skipped.
+
+    A counted SKU that moved since the count started is refused unless `confirm_moved`: its count may
+    have been taken before or after the move, and only the operator knows which."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the differences are posted.")})
-    count = Count.objects.get(pk=count_id)
+    query = Count.objects.all()
+    if connection.vendor == "postgresql":
+        query = query.select_for_update()
+    count = query.get(pk=count_id)
     if count.status != CountStatus.OPEN:
         raise ValidationError(_("This stocktake is already posted."))
-    deltas = [
-        ledger.adjust(line.product_id, count.warehouse_id, line.difference, kind="count")
-        for line in count.lines.all()
-        if line.counted is not None and line.difference
-    ]
+    lines = list(count.lines.select_related("product"))
+    # Lock the counted stock rows so nothing moves between reading "on hand now" and posting.
+    ledger.stock_rows({(ln.product_id, count.warehouse_id) for ln in lines if ln.counted is not None})
+    status = count_status(count)
+    try:
+        differences = count_differences(
+            [
+                (
+                    ln.product_id,
+                    ln.expected,
+                    ln.counted,
+                    status[ln.product_id]["on_hand"],
+                    status[ln.product_id]["moved"],
+                )
+                for ln in lines
+            ],
+            confirm_moved,
+        )
+    except MovedDuringCount as exc:
+        skus = {str(ln.product_id): ln.product.sku for ln in lines}
+        raise MovedDuringCount([skus.get(p, p) for p in exc.skus]) from None
+    deltas = [ledger.adjust(p, count.warehouse_id, d, kind="count") for p, d in differences.items()]
     moves = ledger.apply(deltas, actor, ref_type="count", ref_id=count.pk, reason=reason)
+    counted = [ln for ln in lines if ln.counted is not None]
+    for ln in counted:
+        ln.book_at_post = status[ln.product_id]["on_hand"]
+    CountLine.objects.bulk_update(counted, ["book_at_post"], batch_size=500)
     Count.objects.filter(pk=count.pk).update(status=CountStatus.POSTED, posted_at=timezone.now(), reason=reason)
     return moves
 

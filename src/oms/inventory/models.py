@@ -420,6 +420,8 @@ class Count(models.Model):
     created_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     posted_at = models.DateTimeField(null=True, blank=True)
+    # The last ledger row when the count started: later rows of a counted SKU mean it moved during the count.
+    move_mark = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_fields = {"warehouse": "warehouse_id"}
@@ -438,6 +440,8 @@ class CountLine(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     expected = models.IntegerField(_("expected"))
     counted = models.IntegerField(_("counted"), null=True, blank=True)
+    # On hand when the count was posted: the difference posted is counted - this.
+    book_at_post = models.IntegerField(_("on hand when posted"), null=True, blank=True)
 
     class Meta:
         ordering = ["count", "product__sku"]
@@ -448,4 +452,6 @@ class CountLine(models.Model):
 
     @property
     def difference(self) -> int | None:
-        return None if self.counted is None else self.counted - self.expected
+        if self.counted is None:
+            return None
+        return self.counted - (self.expected if self.book_at_post is None else self.book_at_post)

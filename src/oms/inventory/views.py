@@ -599,7 +599,10 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
             actions.record_counts(count_id=count.pk, counted=counted, actor=_actor(request))
             if request.POST.get("op") == "post":
                 moves = actions.post_count(
-                    count_id=count.pk, actor=_actor(request), reason=request.POST.get("reason", "")
+                    count_id=count.pk,
+                    actor=_actor(request),
+                    reason=request.POST.get("reason", ""),
+                    confirm_moved=request.POST.get("confirm_moved") == "1",
                 )
                 messages.success(request, _("Posted %(n)s differences.") % {"n": len(moves)})
             else:
@@ -609,8 +612,17 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, InsufficientStock) as exc:
             _errors(request, exc) if isinstance(exc, ValidationError) else messages.error(request, str(exc))
         return redirect("inventory:count", pk=count.pk)
+    lines = list(count.lines.select_related("product"))
+    if count.status == "open":
+        status = actions.count_status(count)
+        for ln in lines:
+            ln.on_hand_now = status[ln.product_id]["on_hand"]
+            ln.moved = status[ln.product_id]["moved"]
+            ln.to_post = None if ln.counted is None else ln.counted - ln.on_hand_now
     return render(
-        request, "inventory/count_detail.html", {"count": count, "lines": count.lines.select_related("product")}
+        request,
+        "inventory/count_detail.html",
+        {"count": count, "lines": lines, "moved": any(getattr(ln, "moved", False) for ln in lines)},
     )
 
 
