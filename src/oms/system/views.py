@@ -520,6 +520,8 @@ def operation_log(request: HttpRequest) -> HttpResponse:
         )
         return spreadsheet(fmt, f"operation-log-{timezone.localdate():%Y%m%d}", headers, rows)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.details_text = oplog_details_text(entry.details)  # type: ignore[attr-defined]
     actions_known = sorted({a.split(".")[0] for a in OperationLog.objects.values_list("action", flat=True).distinct()})
     query = request.GET.copy()
     query.pop("page", None)

@@ -45,3 +45,9 @@ def test_filters_and_exports(admin_client):
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = list(sheet.values)
     assert len(values) == 2 and values[1][1] == "alice" and values[1][4] == "user.create"
+
+
+def test_details_are_shown_as_json(admin_client):
+    oplog.record(actor=Actor.system("scheduler"), action="backup.failed", details={"error": "disk full"})
+    html = admin_client.get("/system/log/").content.decode()
+    assert "{&quot;error&quot;: &quot;disk full&quot;}" in html
