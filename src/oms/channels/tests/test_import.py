@@ -194,7 +194,7 @@ def test_oms_import_killed_mid_file_then_rerun_has_every_order_once(tmp_path: Pa
         ).returncode
         == 0
     )
-    n = 1500
+    n = 1000
     path = tmp_path / "orders.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -213,7 +213,7 @@ def test_oms_import_killed_mid_file_then_rerun_has_every_order_once(tmp_path: Pa
     )
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None:
-        if _sqlite_count(db, "SELECT processed_orders FROM channels_importjob") >= 150:
+        if _sqlite_count(db, "SELECT processed_orders FROM channels_importjob") >= 100:
             break
         time.sleep(0.05)
     assert proc.poll() is None, "the import finished before it could be killed; use a bigger file"
