@@ -416,12 +416,17 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@module_required("orders", ["orders.view_reviewrule"])
-def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    rule = get_object_or_404(ReviewRule, pk=pk) if pk else None
-    perm = "orders.change_reviewrule" if rule else "orders.add_reviewrule"
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
+@module_required("orders", ["orders.add_reviewrule"])
+def rule_new(request: HttpRequest) -> HttpResponse:
+    return _rule_form(request, None)
+
+
+@module_required("orders", ["orders.change_reviewrule"])
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _rule_form(request, get_object_or_404(ReviewRule, pk=pk))
+
+
+def _rule_form(request: HttpRequest, rule: ReviewRule | None) -> HttpResponse:
     form = ReviewRuleForm(request.POST or None, instance=rule)
     if request.method == "POST":
         if "delete" in request.POST and rule is not None:
