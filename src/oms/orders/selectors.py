@@ -8,7 +8,8 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from oms.core.validators import mask_id_card, mask_phone
@@ -101,22 +102,37 @@ class OrderFilter:
         if self.amount_max is not None:
             qs = qs.filter(total_amount__lte=self.amount_max)
         if self.q:
-            qs = qs.filter(search_q(self.q))
+            qs = qs.filter(pk__in=search_ids(self.q))
         return qs
 
 
-def search_q(text: str) -> Q:
-    """Exact matches on the indexed identifiers; names by prefix. Keeps the search on indexes."""
+def _prefix(field: str, text: str) -> Q:
+    # A range instead of LIKE 'x%': SQLite's LIKE is case-insensitive and cannot use the index.
+    return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\U0010ffff"})
+
+
+SEARCH_LIMIT = 5000
+
+
+def search_terms(text: str) -> list[Q]:
+    """Exact matches on the indexed identifiers; phone and name by prefix."""
     text = text.strip()
     digits = re.sub(r"[\s\-]", "", text)
-    q = Q(number=text.upper()) | Q(external_number=text) | Q(tracking_number=text) | Q(external_id=text)
+    terms = [Q(number=text.upper()), Q(external_number=text), Q(tracking_number=text)]
     if digits.isdigit():
-        q |= Q(customer_phone=digits)
-        if len(digits) >= 7:
-            q |= Q(customer_phone__startswith=digits)
+        terms.append(_prefix("customer_phone", digits) if len(digits) >= 7 else Q(customer_phone=digits))
     else:
-        q |= Q(customer_name__startswith=text)
-    return q
+        terms.append(_prefix("customer_name", text))
+    return terms
+
+
+def search_ids(text: str) -> list[int]:
+    """Ids of the orders matching `text`: one small indexed query per term. (One OR of all terms
+    makes SQLite's planner fall back to a table scan when one column's index looks unselective.)"""
+    ids: set[int] = set()
+    for term in search_terms(text):
+        ids.update(Order.objects.filter(term).order_by().values_list("pk", flat=True)[:SEARCH_LIMIT])
+    return sorted(ids)
 
 
 def orders_for(user: Any) -> QuerySet:
@@ -124,18 +140,26 @@ def orders_for(user: Any) -> QuerySet:
 
 
 def status_counts(qs: QuerySet) -> dict[str, int]:
-    """Orders per status of `qs`, in one GROUP BY query."""
-    rows = qs.order_by().values("status").annotate(n=Count("pk"))
-    return {row["status"]: row["n"] for row in rows}
+    """Orders per status of `qs`, in one GROUP BY query.
+
+    Grouped on an expression, not the bare column: otherwise SQLite walks the status index to avoid
+    a sort and fetches every row through it (5 s instead of 0.5 s at a million orders when another
+    filter is set); the temporary B-tree for a handful of statuses costs nothing."""
+    rows = qs.order_by().values(s=Coalesce("status", Value(""))).annotate(n=Count("pk"))
+    return {row["s"]: row["n"] for row in rows}
 
 
 def class_counts(qs: QuerySet, labels: list[str]) -> dict[str, int]:
-    """Orders per class label of `qs`, in one query (conditional aggregation)."""
+    """Orders per class label of `qs`: one GROUP BY over the class lists (few distinct combinations),
+    summed per label here. One pass over the rows instead of one text match per label and row."""
     if not labels:
         return {}
-    aggregates = {f"c{i}": Count("pk", filter=Q(classes__icontains=f'"{label}"')) for i, label in enumerate(labels)}
-    values = qs.order_by().aggregate(**aggregates)
-    return {label: values[f"c{i}"] for i, label in enumerate(labels)}
+    totals = dict.fromkeys(labels, 0)
+    for row in qs.order_by().values("classes").annotate(n=Count("pk")):
+        for label in row["classes"] or []:
+            if label in totals:
+                totals[label] += row["n"]
+    return totals
 
 
 def mask_row(row: dict[str, Any], can_see: bool) -> dict[str, Any]:
