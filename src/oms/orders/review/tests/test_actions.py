@@ -276,3 +276,33 @@ def test_rule_and_blacklist_changes_are_in_the_operation_log():
     assert OperationLog.objects.get(action="review_rule.changed").details["changes"]["params"][1] == {
         "threshold": "3000"
     }
+
+
+def test_auto_confirm_and_auto_merge_after_approval_when_the_parameters_say_so(django_capture_on_commit_callbacks):
+    from oms.channels.interface import IncomingLine
+
+    w = h.warehouse()
+    h.stock(h.product(), w, 10)
+    h.set_param("workflow.auto_confirm", True)
+    h.set_param("workflow.auto_merge", True)
+    with django_capture_on_commit_callbacks(execute=True):
+        a = actions.auto_review(h.order("AC1", customer_phone="13812348000").pk)
+    a.refresh_from_db()
+    assert a.status == "confirmed" and tracking.is_valid(a.tracking_number, "OMS")
+    assert a.events.get(type="confirmed").actor_kind == "system"
+    with django_capture_on_commit_callbacks(execute=True):
+        b = actions.auto_review(
+            h.order("AC2", customer_phone="13812348000", lines=[IncomingLine("SKU-0001", "Tea", 1, Decimal("100"))]).pk
+        )
+    b.refresh_from_db()
+    assert b.status == "confirmed"
+    assert b.merge_groups.get().orders.count() == 2
+
+
+def test_auto_confirm_refused_by_the_delivery_check_is_noted_for_a_person(django_capture_on_commit_callbacks):
+    h.set_param("workflow.auto_confirm", True)  # no warehouse at all
+    with django_capture_on_commit_callbacks(execute=True):
+        o = actions.auto_review(h.order().pk)
+    o.refresh_from_db()
+    assert o.status == "approved"
+    assert "No active warehouse" in o.events.get(type="auto_confirm_refused").reason

@@ -72,3 +72,18 @@ def test_two_reviewers_approving_at_once_write_one_approval():
     ]
     assert all(isinstance(r, (Order, workflow.TransitionNotAllowed)) for r in results), results
     assert Order.objects.get(pk=order.pk).events.filter(type="approved").count() == 1
+
+
+def test_confirmations_at_once_get_distinct_valid_tracking_numbers():
+    from oms.orders.review import tracking
+
+    w = h.warehouse()
+    h.stock(h.product(), w, 100)
+    clerk = Actor.for_user(h.person("order_clerk"))
+    orders = [actions.auto_review(h.order(f"T{i}").pk) for i in range(4)]
+    assert {o.status for o in orders} == {"approved"}
+    results = _race([lambda o=o: actions.confirm_order(order_id=o.pk, actor=clerk) for o in orders])
+    assert all(isinstance(r, Order) for r in results), results
+    numbers = [r.tracking_number for r in results]
+    assert len(set(numbers)) == 4 and all(tracking.is_valid(n, "OMS") for n in numbers)
+    assert set(Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("status", flat=True)) == {"confirmed"}
