@@ -34,7 +34,12 @@ class LoginView(auth_views.LoginView):
 
 @declare_access(PUBLIC)
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.info(request, _("You have signed out."))
+        return response
 
 
 @declare_access(SIGNED_IN)

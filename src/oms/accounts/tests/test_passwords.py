@@ -124,3 +124,10 @@ def test_idle_htmx_request_is_sent_to_sign_in_as_a_whole_page(client, make_user)
     session.save()
     response = client.get("/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and response["HX-Redirect"].startswith("/accounts/login/?next=/")
+
+
+def test_sign_out_says_so(client, make_user):
+    client.force_login(make_user("viewer"))
+    response = client.post("/accounts/logout/", follow=True)
+    assert "_auth_user_id" not in client.session
+    assert "You have signed out." in response.content.decode()
