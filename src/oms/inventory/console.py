@@ -20,8 +20,10 @@ SECTIONS = [
     Section("inventory", gettext_lazy("Analysis"), "inventory:analysis", V, 50),
     Section("inventory", gettext_lazy("Transfer plans"), "inventory:transfers", ("inventory.view_transferplan",), 60),
     Section("inventory", gettext_lazy("Stocktakes"), "inventory:counts", ("inventory.view_count",), 70),
+    Section("inventory", gettext_lazy("Warehouses"), "inventory:warehouses", ("inventory.view_warehouse",), 80),
+    Section("inventory", gettext_lazy("Transfer lanes"), "inventory:lanes", ("inventory.view_lane",), 85),
     Section(
-        "inventory", gettext_lazy("Warehouses and lanes"), "inventory:warehouses", ("inventory.view_warehouse",), 80
+        "inventory", gettext_lazy("Shipping costs"), "inventory:shipping_costs", ("inventory.view_shippingcost",), 90
     ),
 ]
 

@@ -88,3 +88,68 @@ class TransferLineForm(Bootstrap, forms.Form):
 
 class UploadForm(Bootstrap, forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class ProvincesField(forms.CharField):
+    """Provinces typed as a comma- or line-separated list."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        return [
+            p.strip() for p in text.replace("，", ",").replace("、", ",").replace("\n", ",").split(",") if p.strip()
+        ]
+
+
+class WarehouseForm(Bootstrap, forms.ModelForm):
+    covered_provinces = ProvincesField(
+        label=_("Provinces delivered to"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Comma-separated, e.g. 上海, 江苏, 浙江. Empty means every province."),
+    )
+
+    class Meta:
+        model = Warehouse
+        fields = ["code", "name", "province", "city", "district", "address", "priority", "covered_provinces", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["active"].widget.attrs["class"] = "form-check-input"
+
+
+class LocationForm(Bootstrap, forms.Form):
+    code = forms.CharField(label=_("Bin code"), max_length=50)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["active"].widget.attrs["class"] = "form-check-input"
+
+
+class LaneEditForm(LaneForm):
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["active"].widget.attrs["class"] = "form-check-input"
+        # An existing lane may name a warehouse that has since been deactivated.
+        self.fields["source"].queryset = Warehouse.objects.all()
+        self.fields["destination"].queryset = Warehouse.objects.all()
+
+
+class ShippingCostForm(Bootstrap, forms.Form):
+    warehouse = forms.ModelChoiceField(Warehouse.objects.all(), label=_("Warehouse"))
+    province = forms.CharField(label=_("Destination province"), max_length=50)
+    base = forms.DecimalField(label=_("First parcel cost"), min_value=0, max_digits=10, decimal_places=2)
+    per_kg = forms.DecimalField(label=_("Per kg"), min_value=0, max_digits=10, decimal_places=2, initial=0)
+
+
+class KitComponentForm(Bootstrap, forms.Form):
+    component = ProductField(label=_("Component SKU"), max_length=100)
+    quantity = forms.IntegerField(
+        label=_("Quantity per kit"), min_value=0, max_value=10_000, help_text=_("0 removes it.")
+    )

@@ -28,8 +28,8 @@ GRANTS = {
         "inventory.add_transferplan",
         "inventory.change_transferplan",
         "inventory.change_stockthreshold",
-        "inventory.add_lane",
-        "inventory.change_lane",
+        "inventory.add_location",  # bins; warehouses, lanes and shipping costs are the administrators'
+        "inventory.change_location",
         "inventory.add_product",
         "inventory.change_product",
         "inventory.override_routing",

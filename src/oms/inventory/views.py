@@ -22,12 +22,10 @@ from django.views.decorators.http import require_POST
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
 from oms.inventory import actions, analysis, excel, routing, workflow
-from oms.inventory.forms import AdjustForm, LaneForm, ReceiveForm, ThresholdForm, TransferLineForm, UploadForm
+from oms.inventory.forms import AdjustForm, ReceiveForm, ThresholdForm, TransferLineForm, UploadForm
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
     Count,
-    Lane,
-    Location,
     LowStockAlert,
     MoveKind,
     Product,
@@ -623,41 +621,6 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "inventory/count_detail.html",
         {"count": count, "lines": lines, "moved": any(getattr(ln, "moved", False) for ln in lines)},
-    )
-
-
-# --- warehouses and lanes ---
-
-
-@module_required(M, ["inventory.view_warehouse"])
-def warehouses(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        if not request.user.has_perm("inventory.add_lane"):
-            raise PermissionDenied
-        form = LaneForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            Lane.objects.update_or_create(
-                source=d["source"],
-                destination=d["destination"],
-                defaults={"unit_cost": d["unit_cost"], "lead_time_days": d["lead_time_days"], "active": True},
-            )
-            messages.success(request, _("Lane saved."))
-        else:
-            for errs in form.errors.values():
-                for e in errs:
-                    messages.error(request, str(e))
-        return redirect("inventory:warehouses")
-    return render(
-        request,
-        "inventory/warehouses.html",
-        {
-            "warehouses": Warehouse.objects.restrict(request.user).prefetch_related("locations"),
-            "lanes": Lane.objects.select_related("source", "destination"),
-            "form": LaneForm(),
-            "can_edit": request.user.has_perm("inventory.add_lane"),
-            "locations": Location.objects.restrict(request.user).count(),
-        },
     )
 
 
