@@ -134,7 +134,8 @@ def group_rows(
 ) -> Iterator[tuple[str, list[tuple[int, list[Any]]], list[Rejection]]]:
     """Runs of consecutive rows with the same order id. An id seen before, apart from its run,
     is rejected (it would silently replace the earlier lines)."""
-    seen: set[str] = set()
+    # Hashes, not the ids themselves: at a million orders this set is the parser's largest object.
+    seen: set[int] = set()
     current = ""
     bucket: list[tuple[int, list[Any]]] = []
     for number, row in rows:
@@ -147,14 +148,14 @@ def group_rows(
         if key != current:
             if bucket:
                 yield current, bucket, []
-            if key in seen:
+            if hash(key) in seen:
                 rej = Rejection(
                     number, id_column, _("Rows of order %(id)s are not together in the file.") % {"id": key}, file
                 )
                 yield key, [(number, row)], [rej]
                 current, bucket = "", []
                 continue
-            seen.add(key)
+            seen.add(hash(key))
             current, bucket = key, []
         bucket.append((number, row))
     if bucket:
