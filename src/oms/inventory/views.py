@@ -6,7 +6,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
@@ -666,12 +665,10 @@ def routing_context(order: Any, user: Any) -> dict[str, Any]:
     }
 
 
-@login_required
+@module_required(M, ["inventory.view_reservation"])
 def routing_view(request: HttpRequest, order_id: int) -> HttpResponse:
     from oms.orders.models import Order
 
-    if not (request.user.has_perm("inventory.view_reservation") or request.user.has_perm("inventory.override_routing")):
-        raise PermissionDenied
     order = get_object_or_404(Order.objects.restrict(request.user), pk=order_id)
     if request.method == "POST":
         if not request.user.has_perm("inventory.override_routing"):

@@ -82,10 +82,12 @@ def test_non_admins_cannot_change_warehouses_lanes_or_costs(client, make_user, r
         (f"/inventory/warehouses/{a.pk}/edit/", {**NEW, "code": "sh-a"}),
         (f"/inventory/warehouses/{a.pk}/active/", {"active": "0"}),
         ("/inventory/warehouses/bulk/", {"ids": [a.pk], "op": "deactivate"}),
-        ("/inventory/lanes/new/", {"new-source": b.pk, "new-destination": a.pk, "new-unit_cost": "1", "new-lead_time_days": "1"}),
+        ("/inventory/lanes/new/", {"new-source": b.pk, "new-destination": a.pk, "new-unit_cost": "1",
+                                   "new-lead_time_days": "1"}),
         (f"/inventory/lanes/{lane.pk}/", {f"lane{lane.pk}-source": a.pk, f"lane{lane.pk}-destination": b.pk,
                                           f"lane{lane.pk}-unit_cost": "9", f"lane{lane.pk}-lead_time_days": "9"}),
-        ("/inventory/shipping-costs/save/", {"cost-warehouse": b.pk, "cost-province": "上海", "cost-base": "1", "cost-per_kg": "0"}),
+        ("/inventory/shipping-costs/save/", {"cost-warehouse": b.pk, "cost-province": "上海", "cost-base": "1",
+                                             "cost-per_kg": "0"}),
         (f"/inventory/shipping-costs/{cost.pk}/delete/", {}),
     ]  # fmt: skip
     for url, data in posts:
@@ -137,8 +139,8 @@ def test_lanes_page_add_edit_filter_and_validation(client, admin_user):
     assert r.status_code == 400 and "exists already" in r.content.decode()
     lane = Lane.objects.get(source=a, destination=b)
     assert lane.unit_cost == Decimal("2.50") and lane.lead_time_days == 3
-    client.post(f"/inventory/lanes/{lane.pk}/", {f"lane{lane.pk}-source": a.pk, f"lane{lane.pk}-destination": b.pk,
-                                                 f"lane{lane.pk}-unit_cost": "3", f"lane{lane.pk}-lead_time_days": "4"})  # fmt: skip
+    edit = {"source": a.pk, "destination": b.pk, "unit_cost": "3", "lead_time_days": "4"}  # "active" unticked
+    client.post(f"/inventory/lanes/{lane.pk}/", {f"lane{lane.pk}-{k}": v for k, v in edit.items()})
     lane.refresh_from_db()
     assert (lane.unit_cost, lane.lead_time_days, lane.active) == (Decimal("3"), 4, False)
     html = client.get("/inventory/lanes/?source=bj-c").content.decode()
@@ -172,7 +174,8 @@ def test_shipping_costs_set_replace_delete_and_routing_uses_them(client, admin_u
 
 
 def test_kit_components_on_the_product_page(client, make_user):
-    cup, saucer, gift = f.product("CUP"), f.product("SAUCER"), f.product("GIFT")
+    cup, gift = f.product("CUP"), f.product("GIFT")
+    f.product("SAUCER")
     client.force_login(make_user("viewer"))
     assert client.get(f"/inventory/products/{gift.pk}/").status_code == 200
     assert (

@@ -123,8 +123,9 @@ def test_analysis_page_renders_svg_after_sales(client, make_user, data):
 def test_routing_partial_and_override(client, make_user, data):
     f.stock(data["p"], data["b"], 5)
     o = f.order([(data["p"], 2)], province="广东")
-    reviewer = make_user("reviewer")
-    client.force_login(reviewer)
+    client.force_login(make_user("reviewer"))  # no Inventory module
+    assert client.get(f"/inventory/routing/{o.pk}/").status_code == 403
+    client.force_login(make_user("warehouse"))
     html = client.get(f"/inventory/routing/{o.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="routing-decision"' in html and "<html" not in html
     line = o.lines.get()
