@@ -430,8 +430,7 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
 
 
 def _fire_all(order_ids: list[int]) -> None:
-    for pk in order_ids:
-        hooks.fire_pending_review(pk)
+    hooks.fire_pending_review_batch(order_ids)
 
 
 def _target_status(problems: list[Problem]) -> str:

@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_list_detail_correct_resubmit_and_manual_entry(page, make_user, artifacts_dir, monkeypatch):
     # Orders stay in "pending review" here: automatic review (issue 6) is tested on its own.
     monkeypatch.setattr(hooks, "on_pending_review", [])
+    monkeypatch.setattr(hooks, "on_pending_review_batch", [])
     default_rules()
     product("SKU-0001", price="50")
     shop = channel("tmall-flagship", "taobao")

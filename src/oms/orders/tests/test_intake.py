@@ -31,6 +31,7 @@ def run(ch, inc, **kw):
 def test_created_valid_order_goes_to_pending_review_and_fires_hook(ch, django_capture_on_commit_callbacks, monkeypatch):
     fired = []
     monkeypatch.setattr(hooks, "on_pending_review", [fired.append])  # only ours: no automatic review here
+    monkeypatch.setattr(hooks, "on_pending_review_batch", [])
     with django_capture_on_commit_callbacks(execute=True):
         result = run(ch, incoming("E1"), delivery_id=7)
     order = result.order
@@ -142,3 +143,15 @@ def test_sku_mapping_packs(ch):
     line = result.order.lines.get()
     assert (line.sku, line.quantity, line.line_total) == ("SKU-0002", 6, D("60.00"))
     assert result.order.status == OrderStatus.PENDING_REVIEW
+
+
+def test_batch_hook_gets_every_new_pending_order_once(ch, django_capture_on_commit_callbacks, monkeypatch):
+    batches, singles = [], []
+    monkeypatch.setattr(hooks, "on_pending_review_batch", [batches.append])
+    monkeypatch.setattr(hooks, "on_pending_review", [singles.append])
+    items = [incoming(f"H{i}", customer_phone=f"1380000{i:04d}", external_number=f"NH{i}") for i in range(3)]
+    items.append(incoming("HBAD", customer_phone="1"))
+    with django_capture_on_commit_callbacks(execute=True):
+        results = ingest_many(channel=ch, incomings=items, actor=ACTOR, source="file")
+    pending = [r.order.pk for r in results if r.order.status == OrderStatus.PENDING_REVIEW]
+    assert batches == [pending] and singles == pending and len(pending) == 3
