@@ -149,6 +149,16 @@ def _clip(value: Any, size: int) -> str:
     return ("" if value is None else str(value)).strip()[:size]
 
 
+def _quantity(value: Any) -> int:
+    """An integer quantity; anything unreadable or beyond a database integer becomes 0, which the
+    quantity check then reports (the order is kept, never crashes intake)."""
+    try:
+        qty = int(Decimal(str(value if value not in (None, "") else 0)))
+    except (ArithmeticError, ValueError):
+        return 0
+    return qty if abs(qty) < 2**31 else 0
+
+
 def _aware(value: datetime | None) -> datetime | None:
     if value is None:
         return None
@@ -175,7 +185,7 @@ def prepare(ctx: _Context, incoming: Any) -> _Prepared:
     lines: list[DraftLine] = []
     for ln in incoming.lines:
         unit = rules.money(ln.unit_price)
-        qty = int(ln.quantity or 0)
+        qty = _quantity(ln.quantity)
         total = rules.money(ln.line_total) if ln.line_total is not None else (unit * qty).quantize(rules.CENT)
         mapped = ctx.sku_cache.get(ln.platform_sku or "")
         lines.append(

@@ -155,3 +155,12 @@ def test_batch_hook_gets_every_new_pending_order_once(ch, django_capture_on_comm
         results = ingest_many(channel=ch, incomings=items, actor=ACTOR, source="file")
     pending = [r.order.pk for r in results if r.order.status == OrderStatus.PENDING_REVIEW]
     assert batches == [pending] and singles == pending and len(pending) == 3
+
+
+def test_unreadable_quantities_are_problems_not_crashes(ch):
+    inc = incoming(
+        "Q1", lines=[IncomingLine("SKU-0001", "Tea", "lots", D("50")), IncomingLine("SKU-0001", "Tea", 10**12, D("1"))]
+    )
+    result = run(ch, inc)
+    assert result.order.status == OrderStatus.INVALID
+    assert [p.code for p in result.problems if p.code == "quantity_not_positive"] == ["quantity_not_positive"] * 2
