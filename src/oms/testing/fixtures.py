@@ -16,12 +16,6 @@ PASSWORD = "Correct-Horse-Battery-9"
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """PBKDF2's deliberate slowness is for attackers, not for a test suite that signs in hundreds of times."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_runtime_parameters() -> Iterator[None]:
     """Runtime parameters are cached per process for 2 s; a test must not see the values of the test
     before it (whose rows were rolled back or flushed)."""
