@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oms.core.actor import Actor
-from oms.inventory import ledger, routing, transfers, workflow
+from oms.inventory import ledger, routing, sql, transfers, workflow
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
     Count,
@@ -111,6 +113,48 @@ def split_reason(decision: routing.Decision, codes: dict[int, str]) -> str:
     ) % {"parcels": decision.parcels, "warehouses": ", ".join(codes.get(w, str(w)) for w in decision.warehouse_ids)}
 
 
+# The order columns a reservation needs, the channel code for its routing policy, and whether it already
+# holds stock, in one statement (the hot path of every confirmation).
+_ORDER_SQL = (
+    "SELECT o.id, o.number, o.province, o.warehouse_id, o.status, c.code, EXISTS(SELECT 1 FROM "
+    "inventory_reservation r WHERE r.order_id = o.id AND r.state = 'active') FROM orders_order o "
+    "LEFT JOIN channels_channel c ON c.id = o.channel_id WHERE o.id = %s"
+)
+_LINES_SQL = (
+    "SELECT l.id, l.product_id, l.quantity, p.weight_kg, p.is_kit, p.sku FROM orders_orderline l "
+    "LEFT JOIN inventory_product p ON p.id = l.product_id WHERE l.order_id = %s ORDER BY l.id"
+)
+
+
+def _lock_order_for_reservation(order_id: int) -> tuple[Any, str, bool]:
+    """(order with the few fields inventory needs, channel code, holds active reservations); locked on PostgreSQL."""
+    from oms.orders.models import Order
+
+    query = _ORDER_SQL + (" FOR UPDATE OF o" if connection.vendor == "postgresql" else "")
+    found = sql.fetch(query, [order_id])
+    if not found:
+        raise Order.DoesNotExist(f"order {order_id}")
+    oid, number, province, warehouse_id, status, channel_code, held = found[0]
+    order = Order(id=oid, number=number, province=province, warehouse_id=warehouse_id, status=status)
+    order._state.adding, order._state.db = False, connection.alias
+    return order, channel_code or "", bool(held)
+
+
+def _order_items(order_id: int) -> tuple[list[routing.Item], dict[int, str]]:
+    """Routing items of the order's lines (kits exploded) and the SKUs by product id, for messages."""
+    rows = sql.fetch(_LINES_SQL, [order_id])
+    skus = {r[1]: r[5] or "" for r in rows if r[1]}
+    if any(r[4] for r in rows):
+        lines = [SimpleNamespace(pk=r[0], product_id=r[1], quantity=r[2]) for r in rows]
+        return routing.expand_lines(lines), skus
+    items = [
+        routing.Item(r[0], r[1], r[2], Decimal(str(r[3] or 0)).quantize(Decimal("0.001")))
+        for r in rows
+        if r[1] and r[2] > 0
+    ]
+    return items, skus
+
+
 @transaction.atomic
 def reserve_for_order(
     order_id: int,
@@ -126,34 +170,44 @@ def reserve_for_order(
     active reservations gets them back unchanged. Raises InsufficientStock when stock is short."""
     from oms.orders.events import record_event
 
-    order = _lock_order(order_id)
-    existing = active_reservations(order_id)
-    if existing:
-        return existing
-    lines = {ln.pk: ln for ln in order.lines.all().order_by().only("id", "order_id", "product_id", "quantity")}
+    order, channel_code, held = _lock_order_for_reservation(order_id)
+    if held:
+        return active_reservations(order_id)
+    items, skus = _order_items(order_id)
+    rows = None
     if decision is None:
-        decision = routing.decide_for_order(order, items=routing.expand_lines(list(lines.values())))
+        options = routing.warehouse_options(order.province)
+        rows = ledger.fetch_rows({it.product_id for it in items}, [o.id for o in options])
+        available = {key: row.on_hand - row.reserved for key, row in rows.items()}
+        decision = routing.route(items, available, options, routing.policy_for_channel(channel_code))
+        decision.codes = {o.id: o.code for o in options}
     else:
-        if any(a.line_id not in lines for a in decision.allocations):
+        line_ids = {it.line_id for it in items}
+        if any(a.line_id not in line_ids for a in decision.allocations):
             raise ValidationError(_("The routing decision names lines that are not on this order."))
-        _check_covers(decision, lines)
+        _check_covers(decision, items)
     if not decision.feasible:
         product_id, missing = next(iter(decision.shortages.items()))
-        sku = Product.objects.filter(pk=product_id).values_list("sku", flat=True).first() or ""
-        raise InsufficientStock(product_id, 0, missing, 0, sku)
+        sku = skus.get(product_id) or Product.objects.filter(pk=product_id).values_list("sku", flat=True).first()
+        raise InsufficientStock(product_id, 0, missing, 0, sku or "")
     deltas = [ledger.reserve(a.product_id, a.warehouse_id, a.quantity) for a in decision.allocations]
-    ledger.apply(deltas, actor, ref_type="order", ref_id=order.pk, reason=order.number)
-    rows = Reservation.objects.bulk_create(
+    ledger.apply(deltas, actor, ref_type="order", ref_id=order.pk, reason=order.number, rows=rows)
+    now = timezone.now()
+    reservations = sql.insert(
+        Reservation,
         [
-            Reservation(
-                order_id=order.pk,
-                line_id=a.line_id,
-                product_id=a.product_id,
-                warehouse_id=a.warehouse_id,
-                quantity=a.quantity,
-            )
+            {
+                "order_id": order.pk,
+                "line_id": a.line_id,
+                "product_id": a.product_id,
+                "warehouse_id": a.warehouse_id,
+                "quantity": a.quantity,
+                "state": ReservationState.ACTIVE,
+                "created_at": now,
+                "closed_at": None,
+            }
             for a in decision.allocations
-        ]
+        ],
     )
     codes = decision.codes or dict(Warehouse.objects.filter(pk__in=decision.warehouse_ids).values_list("pk", "code"))
     payload = decision.as_payload()
@@ -166,14 +220,14 @@ def reserve_for_order(
         reason=reason if reason is not None else split_reason(decision, codes),
     )
     if decision.warehouse_ids and order.warehouse_id != decision.warehouse_ids[0]:
-        type(order).objects.filter(pk=order.pk).update(warehouse_id=decision.warehouse_ids[0])
-    return rows
+        sql.execute("UPDATE orders_order SET warehouse_id = %s WHERE id = %s", [decision.warehouse_ids[0], order.pk])
+    return reservations  # type: ignore[return-value]
 
 
-def _check_covers(decision: routing.Decision, lines: dict[int, Any]) -> None:
+def _check_covers(decision: routing.Decision, items: list[routing.Item]) -> None:
     """Every (kit-expanded) line quantity is allocated exactly once."""
     wanted: dict[tuple[int, int], int] = defaultdict(int)
-    for it in routing.expand_lines(list(lines.values())):
+    for it in items:
         wanted[(it.line_id, it.product_id)] += it.quantity
     got: dict[tuple[int, int], int] = defaultdict(int)
     for a in decision.allocations:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oms.core.actor import Actor
+from oms.inventory import sql
 from oms.inventory.models import Product, Stock, StockMove
 
 
@@ -66,6 +68,39 @@ def ship(product_id: int, warehouse_id: int, qty: int, **kw) -> Delta:
     return Delta("ship", product_id, warehouse_id, qty, d_on_hand=-qty, d_reserved=-qty, **kw)
 
 
+# Stock rows with what a move needs besides the balances: the product's unit cost (stamped on the ledger row)
+# and the SKU x warehouse low-stock threshold (to skip the alert check when stock stays above it).
+_ROWS_SQL = (
+    "SELECT s.id, s.product_id, s.warehouse_id, s.on_hand, s.reserved, s.in_transit, p.unit_cost, "
+    "t.minimum, t.cover_level FROM inventory_stock s JOIN inventory_product p ON p.id = s.product_id "
+    "LEFT JOIN inventory_stockthreshold t ON t.product_id = s.product_id AND t.warehouse_id = s.warehouse_id "
+    "WHERE s.product_id IN {products} AND s.warehouse_id IN {warehouses} ORDER BY s.id"
+)
+
+
+def _row(r: tuple) -> Stock:
+    row = Stock(id=r[0], product_id=r[1], warehouse_id=r[2], on_hand=r[3], reserved=r[4], in_transit=r[5])
+    row._state.adding, row._state.db = False, connection.alias
+    row.unit_cost_value = Decimal(str(r[6] or 0))  # type: ignore[attr-defined]
+    row.threshold_min = r[7]  # type: ignore[attr-defined]
+    row.threshold_cover = r[8] or 0  # type: ignore[attr-defined]
+    return row
+
+
+def fetch_rows(
+    product_ids: set[int], warehouse_ids: set[int] | list[int], lock: bool = False
+) -> dict[tuple[int, int], Stock]:
+    """Existing stock rows of these products in these warehouses, in primary-key order (one query)."""
+    if not product_ids or not warehouse_ids:
+        return {}
+    products, p_ids = sql.id_list(product_ids)
+    warehouses, w_ids = sql.id_list(warehouse_ids)
+    query = _ROWS_SQL.format(products=products, warehouses=warehouses)
+    if lock and connection.vendor == "postgresql":
+        query += " FOR UPDATE OF s"
+    return {(r[1], r[2]): _row(r) for r in sql.fetch(query, [*p_ids, *w_ids])}
+
+
 def stock_rows(keys: set[tuple[int, int]], lock: bool = True) -> dict[tuple[int, int], Stock]:
     """Stock rows for (product_id, warehouse_id) keys, created when missing, locked on PostgreSQL.
 
@@ -76,14 +111,8 @@ def stock_rows(keys: set[tuple[int, int]], lock: bool = True) -> dict[tuple[int,
     warehouse_ids = {w for _p, w in keys}
 
     def fetch() -> dict[tuple[int, int], Stock]:
-        query = (
-            Stock.objects.filter(product_id__in=product_ids, warehouse_id__in=warehouse_ids)
-            .select_related("product")
-            .order_by("pk")
-        )
-        if lock and connection.vendor == "postgresql":
-            query = query.select_for_update(of=("self",))
-        return {(s.product_id, s.warehouse_id): s for s in query if (s.product_id, s.warehouse_id) in keys}
+        rows = fetch_rows(product_ids, warehouse_ids, lock=lock)
+        return {k: v for k, v in rows.items() if k in keys}
 
     rows = fetch()
     missing = keys - set(rows)
@@ -95,6 +124,35 @@ def stock_rows(keys: set[tuple[int, int]], lock: bool = True) -> dict[tuple[int,
     return rows
 
 
+# One conditional UPDATE per delta: every balance the delta lowers is guarded in its WHERE clause, so a
+# concurrent change can never drive a balance below what the delta needs. RETURNING gives the new balances.
+_UPDATE_SQL = (
+    "UPDATE inventory_stock SET on_hand = on_hand + %s, reserved = reserved + %s, in_transit = in_transit + %s, "
+    "updated_at = %s WHERE id = %s AND on_hand - reserved >= %s AND reserved >= %s AND in_transit >= %s "
+    "AND on_hand >= %s"
+)
+
+
+def _update(row: Stock, d: Delta, now: Any) -> tuple[int, int, int] | None:
+    params = [
+        d.d_on_hand,
+        d.d_reserved,
+        d.d_in_transit,
+        now,
+        row.pk,
+        max(0, d.d_reserved - d.d_on_hand),
+        max(0, -d.d_reserved),
+        max(0, -d.d_in_transit),
+        max(0, -d.d_on_hand),
+    ]
+    if sql.returning():
+        found = sql.fetch(_UPDATE_SQL + " RETURNING on_hand, reserved, in_transit", params)
+        return tuple(found[0]) if found else None  # type: ignore[return-value]
+    if sql.execute(_UPDATE_SQL, params) != 1:
+        return None
+    return tuple(sql.fetch("SELECT on_hand, reserved, in_transit FROM inventory_stock WHERE id = %s", [row.pk])[0])  # type: ignore[return-value]
+
+
 def apply(
     deltas: list[Delta],
     actor: Actor,
@@ -102,69 +160,84 @@ def apply(
     ref_type: str = "",
     ref_id: int | None = None,
     reason: str = "",
+    rows: dict[tuple[int, int], Stock] | None = None,
 ) -> list[StockMove]:
-    """Apply every delta or none (raises InsufficientStock). Must run inside transaction.atomic()."""
+    """Apply every delta or none (raises InsufficientStock). Must run inside transaction.atomic().
+
+    `rows` may carry stock rows the caller already read with `fetch_rows` (only their ids, unit costs and
+    thresholds are used: balances come back from the guarded UPDATE itself). Rows are updated in primary-key
+    order, so two transactions never wait on each other in a cycle."""
     if not deltas:
         return []
     if not connection.in_atomic_block:
         raise RuntimeError("ledger.apply must run inside a transaction")
-    rows = stock_rows({(d.product_id, d.warehouse_id) for d in deltas})
+    keys = {(d.product_id, d.warehouse_id) for d in deltas}
+    if rows is None or not keys <= set(rows):
+        rows = stock_rows(keys, lock=False)
     ordered = sorted(deltas, key=lambda d: rows[(d.product_id, d.warehouse_id)].pk)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     for d in ordered:
         row = rows[(d.product_id, d.warehouse_id)]
-        query = Stock.objects.filter(pk=row.pk)
-        # Guard every balance the delta lowers, in the WHERE clause of the same UPDATE.
-        lowers_available = d.d_reserved - d.d_on_hand
-        if lowers_available > 0:
-            query = query.filter(on_hand__gte=F("reserved") + lowers_available)
-        if d.d_reserved < 0:
-            query = query.filter(reserved__gte=-d.d_reserved)
-        if d.d_in_transit < 0:
-            query = query.filter(in_transit__gte=-d.d_in_transit)
-        if d.d_on_hand < 0:
-            query = query.filter(on_hand__gte=-d.d_on_hand)
-        changes = {}
-        if d.d_on_hand:
-            changes["on_hand"] = F("on_hand") + d.d_on_hand
-        if d.d_reserved:
-            changes["reserved"] = F("reserved") + d.d_reserved
-        if d.d_in_transit:
-            changes["in_transit"] = F("in_transit") + d.d_in_transit
-        if changes and query.update(**changes) != 1:
+        if not (d.d_on_hand or d.d_reserved or d.d_in_transit):
+            continue
+        balances = _update(row, d, now)
+        if balances is None:
             fresh = Stock.objects.get(pk=row.pk)
             sku = Product.objects.filter(pk=d.product_id).values_list("sku", flat=True).first() or ""
             raise InsufficientStock(d.product_id, d.warehouse_id, abs(d.quantity), fresh.available, sku)
-        row.on_hand += d.d_on_hand
-        row.reserved += d.d_reserved
-        row.in_transit += d.d_in_transit
-    costs = {key[0]: row.product.unit_cost for key, row in rows.items()}
-    moves = StockMove.objects.bulk_create(
+        row.on_hand, row.reserved, row.in_transit = balances
+    created = timezone.now()
+    moves = sql.insert(
+        StockMove,
         [
-            StockMove(
-                kind=d.kind,
-                product_id=d.product_id,
-                warehouse_id=d.warehouse_id,
-                location_id=d.location_id,
-                quantity=d.quantity,
-                d_on_hand=d.d_on_hand,
-                d_reserved=d.d_reserved,
-                d_in_transit=d.d_in_transit,
-                unit_cost=costs.get(d.product_id, Decimal("0")),
-                ref_type=ref_type,
-                ref_id=ref_id,
-                reason=(d.reason or reason)[:300],
-                actor_kind=actor.kind,
-                actor_user_id=actor.user_id,
-                actor_name=actor.name,
-            )
+            {
+                "kind": d.kind,
+                "product_id": d.product_id,
+                "warehouse_id": d.warehouse_id,
+                "location_id": d.location_id,
+                "quantity": d.quantity,
+                "d_on_hand": d.d_on_hand,
+                "d_reserved": d.d_reserved,
+                "d_in_transit": d.d_in_transit,
+                "unit_cost": getattr(rows[(d.product_id, d.warehouse_id)], "unit_cost_value", Decimal("0")),
+                "ref_type": ref_type,
+                "ref_id": ref_id,
+                "reason": (d.reason or reason)[:300],
+                "actor_kind": actor.kind,
+                "actor_user_id": actor.user_id,
+                "actor_name": actor.name,
+                "created_at": created,
+            }
             for d in deltas
-        ]
+        ],
     )
-    from oms.inventory import alerts
-
-    alerts.evaluate({k: rows[k] for k in {(d.product_id, d.warehouse_id) for d in deltas}})
+    _check_alerts(deltas, rows)
     _notify_available(deltas)
-    return moves
+    return moves  # type: ignore[return-value]
+
+
+def _check_alerts(deltas: list[Delta], rows: dict[tuple[int, int], Stock]) -> None:
+    """Evaluate low-stock alerts only where one may change: available ended below the threshold, or rose.
+
+    Available that fell but stays at or above the threshold cannot raise an alert, and an open alert there
+    would already have been cleared when stock last rose above it (or by the periodic scan after a change of
+    the default threshold)."""
+    from oms.inventory import alerts
+    from oms.system import params
+
+    rose: dict[tuple[int, int], int] = defaultdict(int)
+    for d in deltas:
+        rose[(d.product_id, d.warehouse_id)] += d.d_on_hand - d.d_reserved
+    default = int(params.get("inventory.low_stock_default"))
+    check = {}
+    for key, change in rose.items():
+        row = rows[key]
+        threshold = alerts.threshold_for(
+            getattr(row, "threshold_min", None), getattr(row, "threshold_cover", 0), default
+        )
+        if change > 0 or row.available < threshold:
+            check[key] = row
+    alerts.evaluate(check)
 
 
 def _notify_available(deltas: list[Delta]) -> None:

@@ -385,47 +385,57 @@ def expand_lines(lines: list[Any]) -> list[Item]:
     return items
 
 
+_OPTIONS_SQL = (
+    "SELECT w.id, w.code, w.priority, w.province, w.lat, w.lng, w.covered_provinces, c.base, c.per_kg "
+    "FROM inventory_warehouse w LEFT JOIN inventory_shippingcost c ON c.warehouse_id = w.id AND c.province IN (%s, %s) "
+    "WHERE w.active = %s ORDER BY w.priority, w.code, c.id"
+)
+
+
 def warehouse_options(province: str, warehouse_qs: Any = None) -> list[WarehouseOption]:
-    from oms.inventory import geo
-    from oms.inventory.models import ShippingCost, Warehouse
+    """Active warehouses that deliver to `province`, priced: its ShippingCost row, else an estimate by distance.
+
+    One query (this runs on every reservation); `warehouse_qs` limits the candidates."""
+    import json
+
+    from oms.inventory import geo, sql
     from oms.system import params
 
     per_100km = Decimal(str(params.get("inventory.cost_per_100km")))
     dest = geo.centroid(province)
-    qs = warehouse_qs if warehouse_qs is not None else Warehouse.objects.filter(active=True)
-    costs = {
-        c.warehouse_id: c for c in ShippingCost.objects.filter(province__in=[province, geo.short(province)]).order_by()
-    }
-    options = []
-    for w in qs:
-        if not w.covers(province):
+    allowed = None if warehouse_qs is None else set(warehouse_qs.values_list("pk", flat=True))
+    options: list[WarehouseOption] = []
+    seen: set[int] = set()
+    for pk, code, priority, home, lat, lng, covered, base, per_kg in sql.fetch(
+        _OPTIONS_SQL, [province, geo.short(province), True]
+    ):
+        if pk in seen or (allowed is not None and pk not in allowed):
+            continue  # a second cost row (full and short province name): the first one counts
+        seen.add(pk)
+        if isinstance(covered, str):
+            covered = json.loads(covered)
+        if not geo.covers(covered, province):
             continue
-        origin = (w.lat, w.lng) if w.lat is not None and w.lng is not None else geo.centroid(w.province)
+        origin = (lat, lng) if lat is not None and lng is not None else geo.centroid(home)
         distance = geo.distance_km(origin, dest) if origin and dest else 0.0
-        if w.pk in costs:
-            base, per_kg = costs[w.pk].base, costs[w.pk].per_kg
+        if base is not None:
+            cost, rate = Decimal(str(base)).quantize(CENT), Decimal(str(per_kg)).quantize(CENT)
         else:
-            base = (Decimal("6") + per_100km * Decimal(str(round(distance))) / 100).quantize(CENT)
-            per_kg = Decimal("0")
-        options.append(WarehouseOption(w.pk, w.code, w.priority, base, per_kg, distance))
+            cost = (Decimal("6") + per_100km * Decimal(str(round(distance))) / 100).quantize(CENT)
+            rate = Decimal("0")
+        options.append(WarehouseOption(pk, code, priority, cost, rate, distance))
     return options
 
 
 def decide_for_order(order: Any, policy: str | None = None, items: list[Item] | None = None) -> Decision:
     """Load the order, its stock and the warehouses that deliver to it, and route it."""
-    from oms.inventory.models import Stock
+    from oms.inventory.ledger import fetch_rows
 
     if items is None:
         items = expand_lines(list(order.lines.all()))
     options = warehouse_options(order.province)
-    products = {it.product_id for it in items}
-    ids = [o.id for o in options]
-    available = {
-        (p, w): on_hand - reserved
-        for p, w, on_hand, reserved in Stock.objects.filter(product_id__in=products, warehouse_id__in=ids)
-        .order_by()
-        .values_list("product_id", "warehouse_id", "on_hand", "reserved")
-    }
+    rows = fetch_rows({it.product_id for it in items}, [o.id for o in options])
+    available = {key: row.on_hand - row.reserved for key, row in rows.items()}
     channel_code = getattr(getattr(order, "channel", None), "code", None)
     decision = route(items, available, options, policy or policy_for_channel(channel_code))
     decision.codes = {o.id: o.code for o in options}

@@ -28,7 +28,7 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor.from_request(request)
 
 
-def attach(form: forms.Form, exc: ValidationError) -> None:
+def attach(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put an action's ValidationError next to the fields it names (the rest above the form)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
