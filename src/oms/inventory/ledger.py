@@ -1,9 +1,11 @@
 """The only code that changes Stock balances: each change is a StockMove row plus a conditional
-UPDATE with F() expressions, in the caller's transaction, rows touched in primary-key order.
+UPDATE, in the caller's transaction, rows touched in primary-key order.
 
-On SQLite the transaction is IMMEDIATE (one writer at a time); on PostgreSQL the stock rows are locked
-with SELECT ... FOR UPDATE ordered by pk first, so two transactions never wait on each other in a cycle.
-The conditional UPDATE (`WHERE on_hand - reserved >= qty`) is the last line of defence either way.
+On SQLite the transaction is IMMEDIATE (one writer at a time). On PostgreSQL each guarded UPDATE locks its
+row, and rows are updated in primary-key order, so two transactions never wait on each other in a cycle
+(`stock_rows(lock=True)` takes the same locks up front for callers that read balances before deciding).
+The conditional UPDATE (`WHERE on_hand - reserved >= qty`) is the guarantee either way: it is the only
+thing that decides whether a move fits, and it reads the committed balance under the row lock.
 """
 
 from __future__ import annotations
