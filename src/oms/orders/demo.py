@@ -182,3 +182,6 @@ def load(stdout) -> None:  # noqa: ANN001 - the demo command passes its stdout
         created += sum(r.outcome == "created" for r in results)
         invalid += sum(bool(r.problems) for r in results)
     stdout.write(f"orders: {created} demo orders ({invalid} with problems to correct)")
+    from oms.orders.review.demo import advance
+
+    advance(stdout)
