@@ -6,7 +6,14 @@ ones; afterwards nothing may be oversold and `check-stock` must agree.
 Ours does everything a real reservation does: locks the order, routes it, conditional UPDATE, ledger
 row, reservation row, low-stock check and the order's timeline event. A second baseline adds the rows
 an honest ledger cannot skip (move + reservation) to the raw UPDATE. Default database: a fresh SQLite
-file; OMS_DATABASE_URL=postgres://... to measure PostgreSQL. Quick by default, BENCH_FULL=1 for more."""
+file; OMS_DATABASE_URL=postgres://... to measure PostgreSQL. Quick by default, BENCH_FULL=1 for more.
+
+Where the time goes (measured on a one-line order, SQLite): about 8 ms per reservation, of which ~1.5 ms is
+in the database (11 statements: order + lines + warehouses + stock reads, the guarded UPDATE, three INSERTs,
+the order's warehouse, BEGIN/COMMIT) and the rest is Python: Django's cursor wrappers per statement, model
+instances for the returned rows and the order event, routing. The raw baseline is one C-level statement per
+transaction (~0.15 ms), so the ratio against it stays well under 0.5; against raw + the rows (the ledger
+and reservation rows written through the ORM) ours is now about even."""
 
 from __future__ import annotations
 
