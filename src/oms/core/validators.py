@@ -120,6 +120,31 @@ _CITY_SUFFIXES = ("市", "地区", "盟")
 _DISTRICT_SUFFIXES = ("区", "县", "市", "旗")
 _SEPARATORS = re.compile(r"[\s,，、/\-]+")
 
+# Well-known functional districts (development zones) that people write as a district although
+# the adcode table has no county-level row for them. Codes are the statistics bureau's (xx71...):
+# parent city code -> (code, name, other names written in addresses).
+_FUNCTIONAL_DISTRICTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    "320500": [("320571", "苏州工业园区", ("工业园区", "园区", "苏州园区", "SIP"))],
+    "410100": [
+        ("410171", "郑州经济技术开发区", ("经济技术开发区", "经开区", "郑州经开区")),
+        ("410172", "郑州高新技术产业开发区", ("高新技术产业开发区", "高新区", "郑州高新区")),
+        ("410173", "郑州航空港经济综合实验区", ("航空港经济综合实验区", "航空港区", "航空港", "郑州航空港区")),
+    ],
+    "220100": [
+        ("220171", "长春经济技术开发区", ("经济技术开发区", "经开区", "长春经开区")),
+        ("220172", "长春净月高新技术产业开发区", ("净月高新技术产业开发区", "净月区", "净月高新区", "净月开发区")),
+        ("220173", "长春高新技术产业开发区", ("高新技术产业开发区", "高新区", "长春高新区")),
+        ("220174", "长春汽车经济技术开发区", ("汽车经济技术开发区", "汽开区", "汽车产业开发区")),
+    ],
+    "340100": [
+        ("340171", "合肥高新技术产业开发区", ("高新技术产业开发区", "高新区", "合肥高新区")),
+        ("340172", "合肥经济技术开发区", ("经济技术开发区", "经开区", "合肥经开区")),
+        ("340173", "合肥新站高新技术产业开发区", ("新站高新技术产业开发区", "新站区", "新站高新区")),
+    ],
+    "370100": [("370171", "济南高新技术产业开发区", ("高新技术产业开发区", "高新区", "济南高新区"))],
+    "620100": [("620171", "兰州新区", ())],
+}
+
 
 @dataclass(frozen=True)
 class Division:
@@ -187,6 +212,14 @@ class _Divisions:
                 self._add_city(prov, d)
         for code in _MUNICIPALITIES:
             self.city_has_districts.add(code + "0000")
+        for city_code, zones in _FUNCTIONAL_DISTRICTS.items():
+            siblings = self.children.get(city_code)
+            if siblings is None:  # an older table without this city: nothing to attach to
+                continue
+            for code, name, aliases in zones:
+                zone = Division(code, name)
+                for alias in (name, *aliases):
+                    siblings.setdefault(alias, zone)  # a real district of the same name wins
 
     def _add_city(self, prov: str, d: Division) -> None:
         for alias in _aliases(d.name, _CITY_SUFFIXES):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+# Orders per review task: a bulk import of 1,000 orders costs a few enqueues, not 1,000, while a
+# single order (webhook, manual entry) is still one small task reviewed within seconds.
+REVIEW_CHUNK = 200
 
-def on_pending_review(order_id: int) -> None:
+
+def on_pending_review_batch(order_ids: list[int]) -> None:
     from oms.orders.review import tasks
 
-    tasks.auto_review_task(order_id)
+    for start in range(0, len(order_ids), REVIEW_CHUNK):
+        tasks.auto_review_many_task(order_ids[start : start + REVIEW_CHUNK])
 
 
 def on_stock_available(warehouse_id: int, product_ids: set[int]) -> None:
@@ -20,7 +25,7 @@ def connect() -> None:
     from oms.orders import hooks
     from oms.orders.review import tasks  # noqa: F401  (registers the periodic task with Huey)
 
-    if on_pending_review not in hooks.on_pending_review:
-        hooks.on_pending_review.append(on_pending_review)
+    if on_pending_review_batch not in hooks.on_pending_review_batch:
+        hooks.on_pending_review_batch.append(on_pending_review_batch)
     if on_stock_available not in inventory_hooks.on_stock_available:
         inventory_hooks.on_stock_available.append(on_stock_available)

@@ -14,6 +14,22 @@ def auto_review_task(order_id: int) -> None:
     actions.auto_review(order_id)
 
 
+@db_task()
+def auto_review_many_task(order_ids: list[int]) -> None:
+    """Review a chunk of orders, each in its own transaction; an order that fails is handed to its
+    own retrying task so that it neither blocks nor re-runs the others."""
+    import logging
+
+    from oms.orders.review import actions
+
+    for order_id in order_ids:
+        try:
+            actions.auto_review(order_id)
+        except Exception:
+            logging.getLogger(__name__).exception("automatic review of order %s failed; retrying alone", order_id)
+            auto_review_task(order_id)
+
+
 @db_task(retries=2, retry_delay=5)
 def stock_arrived_task(product_ids: list[int]) -> None:
     from oms.orders.review import actions

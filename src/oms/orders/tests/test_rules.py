@@ -126,6 +126,27 @@ def test_addresses_resolve_or_not():
     assert resolved.adcode == "330106" and detail == "文三路1号"
 
 
+def test_functional_districts_resolve():
+    # Suzhou Industrial Park has no county-level row in the adcode table but is written as a district.
+    for text in ("江苏省苏州市工业园区星湖街328号", "苏州市 工业园区 星湖街328号", "江苏苏州工业园区星湖街328号"):
+        found = validators.resolve_address(text)
+        assert (found.province, found.city, found.district, found.adcode, found.rest) == (
+            "江苏省",
+            "苏州市",
+            "苏州工业园区",
+            "320571",
+            "星湖街328号",
+        ), text
+    resolved, detail = rules.resolve_address("江苏省", "苏州市", "工业园区", "星湖街328号", "")
+    assert resolved.district == "苏州工业园区" and detail == "星湖街328号"
+    assert validators.resolve_address("河南省郑州市高新区科学大道100号").adcode == "410172"
+    assert validators.resolve_address("安徽省合肥市经开区锦绣大道").district == "合肥经济技术开发区"
+    # A zone belongs to its city only, and real districts keep winning.
+    assert validators.resolve_address("江苏省南京市工业园区") is None
+    assert validators.resolve_address("安徽省合肥市蜀山区").adcode == "340104"
+    assert "苏州工业园区" in validators.districts_of("江苏省", "苏州市")
+
+
 def test_classification():
     specs = [RuleSpec(**{k: r[k] for k in ("field", "operator", "value", "label")}) for r in rules.DEFAULT_RULES]
     facts = {
