@@ -42,12 +42,26 @@ class Phone:
     mobile: bool
 
 
-@lru_cache(maxsize=65536)
+_CN_MOBILE_TEXT = re.compile(r"1\d{10}")
+
+
+# Small on purpose: intake asks twice in a row for the same number (normalise, then check); a
+# big cache of distinct numbers only holds memory during a long import.
+@lru_cache(maxsize=4096)
 def parse_phone(raw: str, region: str = "CN") -> Phone | None:
     """Mobile or landline, CN by default; None when it is not a valid number."""
     text = (raw or "").strip()
     if not text:
         return None
+    if region == "CN" and _CN_MOBILE_TEXT.fullmatch(text):
+        # The common case (11 digits typed as 13812348000): skip the generic parser and classify
+        # once; for +86 "valid" is exactly "has a known type" (is_valid_number for a one-region code).
+        number = phonenumbers.PhoneNumber(country_code=86, national_number=int(text))
+        kind = phonenumbers.number_type(number)
+        if kind == phonenumbers.PhoneNumberType.UNKNOWN:
+            return None
+        mobile = kind in _MOBILE_TYPES
+        return Phone(e164="+86" + text, national=text if mobile else "0" + text, mobile=mobile)
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

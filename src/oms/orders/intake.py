@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -285,14 +285,15 @@ def prepare(ctx: _Context, incoming: Any) -> _Prepared:
     )
 
 
-def line_objects(order: Order, lines: list[DraftLine], sku_cache: dict[str, Any]) -> list[OrderLine]:
+def line_objects(order: Order, lines: list[DraftLine], sku_cache: dict[str, Any], make: Any = OrderLine) -> list[Any]:
+    """The order's lines as OrderLine instances (or, with make=Row, as plain rows for insert_rows)."""
     out = []
     for n, ln in enumerate(lines, start=1):
         mapped = sku_cache.get(ln.platform_sku)
         units = mapped[2] if mapped else 1
         out.append(
-            OrderLine(
-                order=order,
+            make(
+                order_id=order.pk,
                 line_no=n,
                 platform_sku=ln.platform_sku,
                 product_id=ln.product_id,
@@ -415,12 +416,12 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
             for order in to_create:
                 order.pk = pks[order.external_id]
                 order._state.adding = False
-        new_lines: list[OrderLine] = []
-        new_events: list[OrderEvent] = []
-        alerts: list[IntakeAlert] = []
+        new_lines: list[Row] = []
+        new_events: list[Row] = []
+        alerts: list[Row] = []
         for order, i in zip(to_create, new_index, strict=True):
             p = prepared[i]
-            new_lines.extend(line_objects(order, p.lines, ctx.sku_cache))
+            new_lines.extend(line_objects(order, p.lines, ctx.sku_cache, make=Row))
             new_events.append(
                 _event(
                     ctx,
@@ -432,7 +433,7 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
                 )
             )
             if order.status == OrderStatus.INVALID:
-                alerts.append(IntakeAlert(order=order, problems=order.problems))
+                alerts.append(Row(order_id=order.pk, problems=order.problems))
             elif order.status == OrderStatus.PENDING_REVIEW:
                 pending_review.append(order.pk)
             results[i] = IngestResult(order, "created", p.problems)
@@ -448,41 +449,71 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
     return [r for r in results if r is not None]
 
 
-# Field types whose Python value (as intake builds it) is already what the database driver takes;
-# every other field goes through its own get_db_prep_save (dates, decimals, JSON).
-_PASS_THROUGH = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
-_INSERT_PLAN: dict[type[models.Model], tuple[str, list[tuple[models.Field, bool]]]] = {}
+# Field types whose Python value (as intake builds it) is already what the database driver takes
+# (Django adapts Decimal as-is on every backend); other fields go through get_db_prep_save (dates, JSON).
+_PASS_THROUGH = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.DecimalField,
+)
+_PASS, _PREP, _NOW = 0, 1, 2
+_INSERT_PLAN: dict[tuple[str, type[models.Model]], tuple[str, list[tuple[models.Field, int, Any]]]] = {}
 
 
-def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """INSERT model instances with one executemany, without ids back (bulk_create without its
-    per-value compiler work, which dominated bulk intake; and no SQLite variable-limit batching).
-    auto_now/auto_now_add fields get one shared timestamp, set on the instances too."""
+class Row:
+    """A row to insert without building a model instance (lines and events of new orders): the
+    model's attribute names as attributes; a field left out takes its default."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+def insert_rows(model: type[models.Model], objs: Sequence[Any]) -> None:
+    """INSERT model instances (or Rows) with one executemany, without ids back: bulk_create without
+    its per-value compiler work, which dominated bulk intake, and without SQLite's variable-limit
+    batching. auto_now/auto_now_add fields get one shared timestamp (set on instances too)."""
     if not objs:
         return
-    plan = _INSERT_PLAN.get(model)
+    conn = connections[DEFAULT_DB_ALIAS]
+    plan = _INSERT_PLAN.get((conn.vendor, model))
     if plan is None:
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        qn = connection.ops.quote_name
+        qn = conn.ops.quote_name
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model, values bound
             qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
         )
-        plan = (sql, [(f, isinstance(f, _PASS_THROUGH)) for f in fields])
-        _INSERT_PLAN[model] = plan
+        columns = []
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                mode = _NOW
+            else:
+                mode = _PASS if isinstance(f, _PASS_THROUGH) else _PREP
+            columns.append((f, mode, f.get_default()))
+        plan = (sql, columns)
+        _INSERT_PLAN[(conn.vendor, model)] = plan
     sql, columns = plan
     now = timezone.now()
-    for f, _plain in columns:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            for obj in objs:
-                setattr(obj, f.attname, now)
-    rows = [
-        tuple(
-            getattr(obj, f.attname) if plain else f.get_db_prep_save(getattr(obj, f.attname), connection)
-            for f, plain in columns
-        )
-        for obj in objs
-    ]
-    with connection.cursor() as cursor:
+    now_db = None
+    rows = []
+    for obj in objs:
+        values = obj.__dict__
+        row = []
+        for f, mode, default in columns:
+            if mode == _PASS:
+                row.append(values.get(f.attname, default))
+            elif mode == _PREP:
+                value = values[f.attname] if f.attname in values else f.get_default()
+                row.append(f.get_db_prep_save(value, conn))
+            else:
+                values[f.attname] = now
+                if now_db is None:
+                    now_db = f.get_db_prep_save(now, conn)
+                row.append(now_db)
+        rows.append(row)
+    with conn.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
@@ -519,9 +550,9 @@ def _new_order(ctx: _Context, p: _Prepared, external_id: str, number: str) -> Or
 
 def _event(
     ctx: _Context, order: Order, type: str, status_from: str, status_to: str, payload: dict[str, Any], reason: str = ""
-) -> OrderEvent:
-    return OrderEvent(
-        order=order,
+) -> Row:
+    return Row(
+        order_id=order.pk,
         type=type,
         status_from=status_from,
         status_to=status_to,
@@ -537,8 +568,8 @@ def _apply_to_existing(
     ctx: _Context,
     order: Order,
     p: _Prepared,
-    events: list[OrderEvent],
-    alerts: list[IntakeAlert],
+    events: list[Row],
+    alerts: list[Row],
     pending_review: list[int],
 ) -> IngestResult:
     incoming_at = _aware(p.incoming.updated_at)
@@ -589,14 +620,14 @@ def _apply_to_existing(
         )
     )
     if order.status == OrderStatus.INVALID and before != OrderStatus.INVALID:
-        alerts.append(IntakeAlert(order=order, problems=order.problems))
+        alerts.append(Row(order_id=order.pk, problems=order.problems))
     if order.status == OrderStatus.PENDING_REVIEW and before != OrderStatus.PENDING_REVIEW:
         IntakeAlert.objects.filter(order=order, resolved_at=None).update(resolved_at=timezone.now())
         pending_review.append(order.pk)
     return IngestResult(order, "updated", p.problems)
 
 
-def _cancel_from_platform(ctx: _Context, order: Order, p: _Prepared, events: list[OrderEvent]) -> IngestResult:
+def _cancel_from_platform(ctx: _Context, order: Order, p: _Prepared, events: list[Row]) -> IngestResult:
     incoming_at = _aware(p.incoming.updated_at)
     if order.status in (OrderStatus.CANCELLED, OrderStatus.CLOSED):
         return IngestResult(order, "unchanged", [])
