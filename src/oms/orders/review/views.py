@@ -386,14 +386,43 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @module_required("orders", ["orders.view_order"])
 def shortages(request: HttpRequest) -> HttpResponse:
+    from oms.channels.models import Channel
+    from oms.core.exports import scoped_export
+
     orders = Order.objects.restrict(request.user)
-    rows = (
-        StockShortage.objects.filter(resolved_at=None, order__in=orders)
-        .select_related("order", "product")
-        .order_by("created_at", "pk")
-    )
+    rows = StockShortage.objects.filter(resolved_at=None, order__in=orders).select_related("order", "product")
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        rows = rows.filter(Q(order__number__icontains=q) | Q(product__sku__icontains=q) | Q(product__name__icontains=q))
+    channel = request.GET.get("channel") or ""
+    if channel:
+        rows = rows.filter(order__channel__code=channel)
+    rows = rows.order_by("created_at", "pk")
+    fmt = request.GET.get("export") or ""
+    if fmt in ("csv", "xlsx"):
+        columns = [
+            (_("Order"), "order.number"),
+            (_("SKU"), "product.sku"),
+            (_("Product"), "product.name"),
+            (_("Missing"), "quantity"),
+            (_("Since"), "created_at"),
+        ]
+        return scoped_export(request.user, rows, columns, fmt, "stock-shortages")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "orders/review/shortages.html", {"page": page, "now": timezone.now()})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orders/review/shortages.html",
+        {
+            "page": page,
+            "now": timezone.now(),
+            "q": q,
+            "channel": channel,
+            "channels": Channel.objects.restrict(request.user).order_by("code"),
+            "query": query.urlencode(),
+        },
+    )
 
 
 # --- rule set ---------------------------------------------------------------------------------
@@ -470,11 +499,30 @@ def blacklist(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()
     if q:
         entries = entries.filter(Q(value__icontains=q) | Q(reason__icontains=q))
+    fmt = request.GET.get("export") or ""
+    if fmt in ("csv", "xlsx"):
+        from oms.core.exports import scoped_export
+
+        columns = [
+            (_("Kind"), lambda e: e.get_kind_display()),
+            (_("Value"), "value"),
+            (_("Reason"), "reason"),
+            (_("Added by"), "created_by"),
+            (_("Added at"), "created_at"),
+        ]
+        return scoped_export(request.user, entries.order_by("pk"), columns, fmt, "blacklist")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/review/blacklist.html",
-        {"form": form, "page": page, "kind": kind, "q": q, "kinds": BlacklistKind.choices},
+        {
+            "form": form,
+            "page": page,
+            "kind": kind,
+            "q": q,
+            "kinds": BlacklistKind.choices,
+            "query": "&".join(f"{k}={v}" for k, v in (("kind", kind), ("q", q)) if v),
+        },
     )
 
 

@@ -148,3 +148,30 @@ def test_shortages_page_and_dashboard_tiles(client):
 
     tiles = {str(t["label"]): t for t in dashboard_panels(h.person("order_clerk"))}
     assert tiles["Awaiting stock"]["value"] == 1
+
+
+def test_shortages_list_filters_and_exports(client):
+    w = h.warehouse()
+    h.stock(h.product(), w, 1)
+    clerk = h.person("order_clerk")
+    short = actions.confirm_order(order_id=actions.auto_review(h.order("S1").pk).pk, actor=h.Actor.for_user(clerk))
+    assert short.status == "awaiting_stock"
+    login(client, "order_clerk")
+    page = client.get("/orders/review/shortages/").content.decode()
+    assert short.number in page and 'data-testid="shortage-filters"' in page
+    assert short.number not in client.get("/orders/review/shortages/", {"q": "NO-SUCH"}).content.decode()
+    assert short.number in client.get("/orders/review/shortages/", {"q": "SKU-0001"}).content.decode()
+    response = client.get("/orders/review/shortages/", {"export": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8-sig")
+    assert short.number in body and "SKU-0001" in body
+    assert client.get("/orders/review/shortages/", {"export": "xlsx"}).status_code == 200
+
+
+def test_blacklist_exports_what_the_filter_shows(client):
+    user = login(client, "administrator")
+    actions.add_blacklist(actor=h.Actor.for_user(user), user=user, kind="phone", value="13800000000", reason="fraud")
+    actions.add_blacklist(actor=h.Actor.for_user(user), user=user, kind="name", value="张三", reason="")
+    body = client.get("/orders/review/blacklist/", {"kind": "phone", "export": "csv"}).content.decode("utf-8-sig")
+    assert "13800000000" in body and "张三" not in body
+    assert client.get("/orders/review/blacklist/", {"export": "xlsx"}).status_code == 200
