@@ -36,6 +36,9 @@ from oms.orders.models import (
 from oms.orders.rules import Draft, DraftLine, Problem
 
 BATCH_SIZE = 500
+# Django's Choices.values builds a new list on every access: look them up once.
+ORDER_TYPES = frozenset(OrderType.values)
+PAYMENT_STATUSES = frozenset(PaymentStatus.values)
 
 # Order statuses in which a platform update still changes the order; later it is only recorded.
 EDITABLE = {OrderStatus.RECEIVED, OrderStatus.INVALID, OrderStatus.PENDING_REVIEW, OrderStatus.REJECTED}
@@ -103,6 +106,7 @@ class _Context:
         self.window = timedelta(hours=int(params.get("workflow.duplicate_window_hours")))
         self.rules = load_rules()
         self.sku_cache: dict[str, tuple[int, str, int] | None] = {}
+        self.allowed: set[str] = set()  # statuses a new order may enter for this actor (checked once)
 
     def map_skus(self, platform_skus: Iterable[str]) -> None:
         """Fill the cache: platform SKU -> (product id, our SKU, units per platform unit) or None."""
@@ -206,7 +210,7 @@ def prepare(ctx: _Context, incoming: Any) -> _Prepared:
     shipping = rules.money(incoming.shipping_amount)
     discount = rules.money(incoming.discount_amount)
     total = rules.money(incoming.total_amount) if incoming.total_amount is not None else goods + shipping - discount
-    order_type = incoming.order_type if incoming.order_type in OrderType.values else OrderType.NORMAL
+    order_type = incoming.order_type if incoming.order_type in ORDER_TYPES else OrderType.NORMAL
     draft = Draft(
         customer_name=name,
         customer_phone=phone,
@@ -256,7 +260,7 @@ def prepare(ctx: _Context, incoming: Any) -> _Prepared:
         "paid_amount": draft.paid_amount,
         "payment_method": _clip(incoming.payment_method, 50),
         "payment_status": incoming.payment_status
-        if incoming.payment_status in PaymentStatus.values
+        if incoming.payment_status in PAYMENT_STATUSES
         else PaymentStatus.UNPAID,
         "transaction_id": _clip(incoming.transaction_id, 100),
         "placed_at": _aware(incoming.placed_at),
@@ -528,10 +532,14 @@ def _target_status(problems: list[Problem]) -> str:
 def _new_order(ctx: _Context, p: _Prepared, external_id: str, number: str) -> Order:
     if p.incoming.cancelled:
         target: str = OrderStatus.CANCELLED
-        workflow.ensure(OrderStatus.RECEIVED, target, ctx.roles | {workflow.SYSTEM}, action="cancel_from_platform")
+        if target not in ctx.allowed:  # the same actor and edge for every order of the call
+            workflow.ensure(OrderStatus.RECEIVED, target, ctx.roles | {workflow.SYSTEM}, action="cancel_from_platform")
+            ctx.allowed.add(target)
     else:
         target = _target_status(p.problems)
-        workflow.ensure(OrderStatus.RECEIVED, target, ctx.roles, action="intake_order")
+        if target not in ctx.allowed:
+            workflow.ensure(OrderStatus.RECEIVED, target, ctx.roles, action="intake_order")
+            ctx.allowed.add(target)
     order = Order(
         number=number,
         channel=ctx.channel,
