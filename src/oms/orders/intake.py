@@ -487,7 +487,9 @@ def insert_rows(model: type[models.Model], objs: Sequence[Any]) -> None:
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         qn = conn.ops.quote_name
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model, values bound
-            qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+            qn(model._meta.db_table),
+            ", ".join(qn(str(f.column)) for f in fields),
+            ", ".join(["%s"] * len(fields)),
         )
         columns = []
         for f in fields:

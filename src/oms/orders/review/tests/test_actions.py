@@ -306,3 +306,35 @@ def test_auto_confirm_refused_by_the_delivery_check_is_noted_for_a_person(django
     o.refresh_from_db()
     assert o.status == "approved"
     assert "No active warehouse" in o.events.get(type="auto_confirm_refused").reason
+
+
+def test_bulk_intake_reviews_every_order_in_chunks_and_a_single_order_at_once(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from oms.orders.intake import ingest, ingest_many
+    from oms.orders.review import signals, tasks
+    from oms.orders.tests import factories as of
+
+    h.ensure_rules()
+    of.product("SKU-0001", "50")
+    chunks = []
+    real = tasks.auto_review_many_task
+
+    def spy(order_ids):
+        chunks.append(list(order_ids))
+        return real(order_ids)
+
+    monkeypatch.setattr(signals, "REVIEW_CHUNK", 2)
+    monkeypatch.setattr(tasks, "auto_review_many_task", spy)
+    items = [of.incoming(f"BULK{i}", customer_phone=f"1391235{i:04d}") for i in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        results = ingest_many(channel=of.channel(), incomings=items, actor=h.CHANNEL, source="file")
+    ids = [r.order.pk for r in results]
+    assert chunks == [ids[0:2], ids[2:4], ids[4:5]]  # one task per chunk, each order once
+    assert set(Order.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"approved"}
+    assert all(Order.objects.get(pk=pk).events.filter(type="auto_review").count() == 1 for pk in ids)
+    with django_capture_on_commit_callbacks(execute=True):
+        single = ingest(channel=of.channel(), incoming=of.incoming("ONE"), actor=h.CHANNEL, source="webhook")
+    assert chunks[-1] == [single.order.pk]
+    single.order.refresh_from_db()
+    assert single.order.status == "approved"
