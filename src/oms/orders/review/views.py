@@ -501,9 +501,9 @@ def blacklist(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(Q(value__icontains=q) | Q(reason__icontains=q))
     fmt = request.GET.get("export") or ""
     if fmt in ("csv", "xlsx"):
-        from oms.core.exports import scoped_export
+        from oms.core.exports import Column, scoped_export
 
-        columns = [
+        columns: list[Column] = [
             (_("Kind"), lambda e: e.get_kind_display()),
             (_("Value"), "value"),
             (_("Reason"), "reason"),
