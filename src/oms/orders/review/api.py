@@ -85,6 +85,7 @@ class _OrderAction(APIView):
     serializer: type[serializers.Serializer] = _Versioned
 
     def run(self, order: Order, actor: Actor, data: dict[str, Any]) -> Any:
+        """Each endpoint below overrides this with the one action it performs."""
         raise NotImplementedError
 
     def post(self, request: Request, pk: int) -> Response:
