@@ -3,6 +3,7 @@ lanes. Each validates inside, saves, and records the change in the operation log
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +47,27 @@ def _save(obj: Any, data: dict[str, Any], exclude: tuple[str, ...] = ()) -> None
     obj.save()
 
 
+def _save_recorded(
+    obj: Any,
+    data: dict[str, Any],
+    *,
+    actor: Actor,
+    kind: str,
+    target: Callable[[Any], str],
+    exclude: tuple[str, ...] = (),
+) -> None:
+    """Save master data and record it in the operation log: every field when created, old -> new when changed."""
+    changes = _changes(obj, data)
+    created = obj.pk is None
+    _save(obj, data, exclude)
+    oplog.record(
+        actor=actor,
+        action=f"inventory.{kind}_{'created' if created else 'changed'}",
+        target=target(obj),
+        details={k: _plain(v) for k, v in data.items()} if created else {"changes": changes},
+    )
+
+
 def normalize_provinces(names: list[str]) -> list[str]:
     """Known province names, de-duplicated in the order given; ValidationError naming the unknown ones."""
     out: list[str] = []
@@ -71,14 +93,8 @@ def save_warehouse(*, actor: Actor, data: dict[str, Any], pk: int | None = None)
     if data.get("province") and geo.short(data["province"]) not in geo.CENTROIDS:
         raise ValidationError({"province": _("Unknown province %(name)s.") % {"name": data["province"]}})
     w = Warehouse.objects.select_for_update().get(pk=pk) if pk else Warehouse()
-    changes = _changes(w, data)
-    created = w.pk is None
-    _save(w, data, exclude=("lat", "lng"))
-    oplog.record(
-        actor=actor,
-        action="inventory.warehouse_created" if created else "inventory.warehouse_changed",
-        target=f"warehouse:{w.code}",
-        details={k: _plain(v) for k, v in data.items()} if created else {"changes": changes},
+    _save_recorded(
+        w, data, actor=actor, kind="warehouse", target=lambda o: f"warehouse:{o.code}", exclude=("lat", "lng")
     )
     return w
 
@@ -108,15 +124,7 @@ def save_location(
         raise ValidationError({"code": _("Give the bin a code.")})
     if Location.objects.filter(warehouse_id=warehouse_id, code=data["code"]).exclude(pk=loc.pk).exists():
         raise ValidationError({"code": _("This warehouse already has a bin %(code)s.") % {"code": data["code"]}})
-    changes = _changes(loc, data)
-    created = loc.pk is None
-    _save(loc, data)
-    oplog.record(
-        actor=actor,
-        action="inventory.location_created" if created else "inventory.location_changed",
-        target=f"location:{loc.warehouse.code}/{loc.code}",
-        details=data if created else {"changes": changes},
-    )
+    _save_recorded(loc, data, actor=actor, kind="location", target=lambda o: f"location:{o.warehouse.code}/{o.code}")
     return loc
 
 
@@ -145,15 +153,7 @@ def save_lane(
         "lead_time_days": lead_time_days,
         "active": active,
     }
-    changes = _changes(lane, data)
-    created = lane.pk is None
-    _save(lane, data)
-    oplog.record(
-        actor=actor,
-        action="inventory.lane_created" if created else "inventory.lane_changed",
-        target=f"lane:{lane.source.code}>{lane.destination.code}",
-        details={k: _plain(v) for k, v in data.items()} if created else {"changes": changes},
-    )
+    _save_recorded(lane, data, actor=actor, kind="lane", target=lambda o: f"lane:{o.source.code}>{o.destination.code}")
     return lane
 
 
@@ -172,14 +172,8 @@ def save_shipping_cost(
     if clash.exclude(pk=row.pk).exists():
         raise ValidationError({"province": _("This warehouse already has a cost for %(name)s.") % {"name": province}})
     data = {"province": province, "base": base, "per_kg": per_kg}
-    changes = _changes(row, data)
-    created = row.pk is None
-    _save(row, data)
-    oplog.record(
-        actor=actor,
-        action="inventory.shipping_cost_created" if created else "inventory.shipping_cost_changed",
-        target=f"shipping_cost:{row.warehouse.code}>{province}",
-        details={k: _plain(v) for k, v in data.items()} if created else {"changes": changes},
+    _save_recorded(
+        row, data, actor=actor, kind="shipping_cost", target=lambda o: f"shipping_cost:{o.warehouse.code}>{province}"
     )
     return row
 

@@ -4,10 +4,12 @@ action; a refused action changes nothing (403), a conflicting one gets 409."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -84,9 +86,8 @@ class _OrderAction(APIView):
     perms_any: tuple[str, ...] = ()
     serializer: type[serializers.Serializer] = _Versioned
 
-    def run(self, order: Order, actor: Actor, data: dict[str, Any]) -> Any:
-        """Each endpoint below overrides this with the one action it performs."""
-        raise NotImplementedError
+    # Each endpoint below sets `run` to the one action it performs.
+    run: Callable[[Order, Actor, dict[str, Any]], Any]  # bound: called as self.run(...)
 
     def post(self, request: Request, pk: int) -> Response:
         if not any(request.user.has_perm(p) for p in self.perms_any):
@@ -167,7 +168,7 @@ def _merge(self: Any, order: Order, actor: Actor, d: dict[str, Any]) -> Any:
     """Merge this order with others of the same customer, address and shop into one shipment group."""
     others = [o.pk for o in Order.objects.restrict(self.request.user).filter(pk__in=d["orders"])]
     if len(others) != len(set(d["orders"])):
-        raise DRFValidationError({"orders": ["Unknown order."]})
+        raise DRFValidationError({"orders": [_("Unknown order.")]})
     group = actions.merge_orders(order_ids=[order.pk, *others], actor=actor)
     return {"group": group.number, "orders": sorted(group.orders.values_list("pk", flat=True))}
 
