@@ -15,8 +15,9 @@ ZERO = Decimal("0")
 
 class Order(models.Model):
     number = models.CharField(_("order number"), max_length=40, unique=True)
+    # No index of its own: (channel, external_id) and (channel, status) lead with it.
     channel = models.ForeignKey(
-        "channels.Channel", on_delete=models.PROTECT, related_name="orders", verbose_name=_("channel")
+        "channels.Channel", on_delete=models.PROTECT, related_name="orders", verbose_name=_("channel"), db_index=False
     )
     shop = models.CharField(_("shop"), max_length=200, blank=True)
     external_id = models.CharField(_("external id"), max_length=100)
@@ -58,9 +59,8 @@ class Order(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     source_updated_at = models.DateTimeField(_("updated on platform"), null=True, blank=True)
 
-    status = models.CharField(
-        _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.RECEIVED, db_index=True
-    )
+    # Indexed by (status, -created_at), which also serves a filter on status alone.
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.RECEIVED)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     source = models.CharField(_("arrived by"), max_length=20, blank=True)
     # Fingerprint of the platform's content: a re-delivery with the same one is "unchanged".
