@@ -49,6 +49,9 @@ class Order(models.Model):
     discount_amount = models.DecimalField(_("discount"), max_digits=14, decimal_places=2, default=ZERO)
     total_amount = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=ZERO)
     paid_amount = models.DecimalField(_("paid"), max_digits=14, decimal_places=2, default=ZERO)
+    # Tax as the platform reports it; part of the total only when prices exclude tax.
+    tax_amount = models.DecimalField(_("tax"), max_digits=14, decimal_places=2, default=ZERO)
+    taxes_included = models.BooleanField(_("prices include tax"), default=True)
     payment_method = models.CharField(_("payment method"), max_length=50, blank=True)
     payment_status = models.CharField(
         _("payment status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
