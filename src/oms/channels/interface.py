@@ -53,7 +53,11 @@ class IncomingOrder:
     goods_amount: Decimal | None = None  # None: sum of line totals
     shipping_amount: Decimal = Decimal("0")
     discount_amount: Decimal = Decimal("0")
-    total_amount: Decimal | None = None  # None: goods + shipping - discount
+    total_amount: Decimal | None = None  # None: goods + shipping - discount (+ tax when not included)
+    # Tax as the platform reports it. taxes_included: the goods, shipping and discount amounts above
+    # already contain it (VAT-style prices); False: it comes on top, total = goods + shipping - discount + tax.
+    tax_amount: Decimal = Decimal("0")
+    taxes_included: bool = True
     paid_amount: Decimal = Decimal("0")
     payment_method: str = ""
     payment_status: str = "unpaid"  # orders.choices.PaymentStatus

@@ -38,6 +38,9 @@ MESSAGES: dict[str, Any] = {
     "line_total_mismatch": _("Line %(line)s: quantity × unit price is %(expected)s but the line total is %(actual)s."),
     "goods_total_mismatch": _("The line totals add up to %(expected)s but the goods amount is %(actual)s."),
     "order_total_mismatch": _("Goods + shipping − discount is %(expected)s but the order total is %(actual)s."),
+    "order_total_mismatch_tax": _(
+        "Goods + shipping − discount + tax (%(tax)s) is %(expected)s but the order total is %(actual)s."
+    ),
     "paid_mismatch": _("The paid amount %(actual)s differs from the order total %(expected)s."),
     "duplicate_external_number": _("Another order of this channel has the same external number (%(other)s)."),
     "duplicate_content": _("Order %(other)s has the same phone, address and items and arrived shortly before."),
@@ -51,7 +54,16 @@ CHECKS: list[tuple[str, Any, tuple[str, ...]]] = [
     ("id_card", _("ID card"), ("id_card_missing", "id_card_format", "id_card_birth_date", "id_card_check_digit")),
     ("skus", _("SKUs"), ("no_lines", "sku_missing", "sku_unmapped")),
     ("quantities", _("Quantities"), ("quantity_not_positive",)),
-    ("amounts", _("Amounts add up"), ("line_total_mismatch", "goods_total_mismatch", "order_total_mismatch")),
+    (
+        "amounts",
+        _("Amounts add up"),
+        (
+            "line_total_mismatch",
+            "goods_total_mismatch",
+            "order_total_mismatch",
+            "order_total_mismatch_tax",
+        ),
+    ),
     ("paid", _("Paid amount"), ("paid_mismatch",)),
     ("duplicate", _("Not a duplicate"), ("duplicate_external_number", "duplicate_content")),
 ]
@@ -131,6 +143,8 @@ class Draft:
     discount_amount: Decimal = ZERO
     total_amount: Decimal = ZERO
     paid_amount: Decimal = ZERO
+    tax_amount: Decimal = ZERO
+    taxes_included: bool = True  # False: the tax comes on top of goods + shipping − discount
     goods_given: bool = True  # False when the platform sent no goods amount (we computed it)
     total_given: bool = True
 
@@ -237,14 +251,25 @@ def check_amounts(d: Draft, tolerance: Decimal = CENT) -> list[Problem]:
             Problem("goods_total_mismatch", "goods_amount", {"expected": str(lines_sum), "actual": str(d.goods_amount)})
         )
     expected_total = d.goods_amount + d.shipping_amount - d.discount_amount
+    tax_on_top = d.tax_amount if not d.taxes_included else ZERO
+    expected_total += tax_on_top
     if abs(expected_total - d.total_amount) > tolerance:
-        found.append(
-            Problem(
-                "order_total_mismatch",
-                "total_amount",
-                {"expected": str(expected_total), "actual": str(d.total_amount)},
+        if tax_on_top:
+            found.append(
+                Problem(
+                    "order_total_mismatch_tax",
+                    "total_amount",
+                    {"expected": str(expected_total), "actual": str(d.total_amount), "tax": str(d.tax_amount)},
+                )
             )
-        )
+        else:
+            found.append(
+                Problem(
+                    "order_total_mismatch",
+                    "total_amount",
+                    {"expected": str(expected_total), "actual": str(d.total_amount)},
+                )
+            )
     return found
 
 

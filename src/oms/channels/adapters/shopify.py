@@ -105,6 +105,12 @@ def order_from_rest(payload: dict[str, Any]) -> IncomingOrder:
         else sum((_money(s.get("price")) for s in payload.get("shipping_lines") or []), Decimal("0"))
     )
     total = _money(payload.get("total_price"))
+    # total_price = total_line_items_price - total_discounts + shipping (+ total_tax unless taxes_included).
+    tax = (
+        _money(payload.get("total_tax"))
+        if payload.get("total_tax") not in (None, "")
+        else sum((_money(t.get("price")) for t in payload.get("tax_lines") or []), Decimal("0"))
+    )
     financial = str(payload.get("financial_status") or "pending")
     status = FINANCIAL_STATUS.get(financial, "unpaid")
     paid = total if status == "paid" else Decimal("0")
@@ -126,6 +132,8 @@ def order_from_rest(payload: dict[str, Any]) -> IncomingOrder:
         shipping_amount=shipping_amount,
         discount_amount=_money(payload.get("total_discounts")),
         total_amount=total,
+        tax_amount=tax,
+        taxes_included=payload.get("taxes_included") is not False,
         paid_amount=paid,
         payment_method=str(gateways[0] if gateways else payload.get("gateway") or ""),
         payment_status=status,
@@ -142,13 +150,14 @@ GRAPHQL_FINANCIAL = {k.upper(): v for k, v in FINANCIAL_STATUS.items()}
 
 ORDER_FIELDS = """
 id legacyResourceId name email phone note tags createdAt updatedAt processedAt cancelledAt
-displayFinancialStatus currencyCode paymentGatewayNames
+displayFinancialStatus currencyCode paymentGatewayNames taxesIncluded
 customer { id firstName lastName email phone }
 shippingAddress { name firstName lastName phone address1 address2 city province zip countryCodeV2 }
 subtotalPriceSet { shopMoney { amount currencyCode } }
 totalPriceSet { shopMoney { amount currencyCode } }
 totalShippingPriceSet { shopMoney { amount currencyCode } }
 totalDiscountsSet { shopMoney { amount currencyCode } }
+totalTaxSet { shopMoney { amount currencyCode } }
 lineItems(first: 100) { nodes { id sku name title variantTitle quantity
   originalUnitPriceSet { shopMoney { amount } } discountedTotalSet { shopMoney { amount } } } }
 """
@@ -206,6 +215,8 @@ def order_from_graphql(node: dict[str, Any]) -> IncomingOrder:
         shipping_amount=_money(node.get("totalShippingPriceSet")),
         discount_amount=discount,
         total_amount=total,
+        tax_amount=_money(node.get("totalTaxSet")),
+        taxes_included=node.get("taxesIncluded") is not False,
         paid_amount=total if status == "paid" else Decimal("0"),
         payment_method=str(gateways[0] if gateways else ""),
         payment_status=status,

@@ -85,10 +85,17 @@ def order_from_rest(payload: dict[str, Any], *, deleted: bool = False) -> Incomi
             if p
         ),
     )
+    # WooCommerce keeps every amount without tax (line subtotal/total, shipping_total, discount_total)
+    # and the taxes beside them (subtotal_tax, shipping_tax, discount_tax; total_tax = cart_tax +
+    # shipping_tax); total = line totals + shipping_total + total_tax + fees. When the shop's prices
+    # include tax (prices_include_tax), the amounts are carried with their tax, as the buyer saw them.
+    gross = payload.get("prices_include_tax") is True
     lines = []
     for item in payload.get("line_items") or []:
         qty = int(item.get("quantity") or 0)
         subtotal = _money(item.get("subtotal"))  # before line discounts
+        if gross:
+            subtotal += _money(item.get("subtotal_tax"))
         unit = (subtotal / qty).quantize(Decimal("0.01")) if qty else _money(item.get("price"))
         spec = ", ".join(
             f"{m.get('display_key') or m.get('key')}: {m.get('display_value') or m.get('value')}"
@@ -121,9 +128,11 @@ def order_from_rest(payload: dict[str, Any], *, deleted: bool = False) -> Incomi
         lines=lines,
         buyer_note=str(payload.get("customer_note") or ""),
         currency=str(payload.get("currency") or "CNY"),
-        shipping_amount=_money(payload.get("shipping_total")),
-        discount_amount=_money(payload.get("discount_total")),
+        shipping_amount=_money(payload.get("shipping_total")) + (_money(payload.get("shipping_tax")) if gross else 0),
+        discount_amount=_money(payload.get("discount_total")) + (_money(payload.get("discount_tax")) if gross else 0),
         total_amount=total,
+        tax_amount=_money(payload.get("total_tax")),
+        taxes_included=gross,
         paid_amount=total
         if payment_status == "paid" and (payload.get("date_paid") or method != "cod")
         else Decimal("0"),

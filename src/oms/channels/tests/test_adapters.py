@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -211,3 +212,59 @@ def test_any_cells_either_become_orders_or_rejections_with_row_numbers(rows: lis
             assert parsed.rejections and all(r.row >= 2 and r.reason for r in parsed.rejections)
         else:
             assert all(ln.quantity == int(ln.quantity) for ln in parsed.incoming.lines)
+
+
+# --- taxes -------------------------------------------------------------------------------------
+
+
+def _adds_up(order: Any) -> bool:
+    goods = sum(ln.line_total for ln in order.lines)
+    tax = order.tax_amount if not order.taxes_included else Decimal("0")
+    return bool(goods + order.shipping_amount - order.discount_amount + tax == order.total_amount)
+
+
+def test_tax_inclusive_samples_carry_zero_tax_included() -> None:
+    for order in (
+        shopify.order_from_rest(payload("shopify_order.json")),
+        shopify.order_from_graphql(payload("shopify_graphql_order.json")),
+        woocommerce.order_from_rest(payload("woocommerce_order.json")),
+    ):
+        assert order.taxes_included and order.tax_amount == Decimal("0") and _adds_up(order)
+
+
+def test_shopify_tax_exclusive_rest_and_graphql() -> None:
+    rest = shopify.order_from_rest(payload("shopify_order_tax_exclusive.json"))
+    gql = shopify.order_from_graphql(payload("shopify_graphql_order_tax_exclusive.json"))
+    for order in (rest, gql):
+        assert not order.taxes_included and order.tax_amount == Decimal("23.82")
+        assert order.total_amount == Decimal("420.82") and _adds_up(order)
+    assert rest.external_id == gql.external_id == "5820419790001"
+
+
+def test_shopify_tax_from_tax_lines_when_total_tax_is_absent() -> None:
+    data = payload("shopify_order_tax_exclusive.json")
+    del data["total_tax"]
+    assert shopify.order_from_rest(data).tax_amount == Decimal("23.82")
+
+
+def test_woocommerce_tax_exclusive_keeps_net_amounts() -> None:
+    order = woocommerce.order_from_rest(payload("woocommerce_order_tax_exclusive.json"))
+    assert not order.taxes_included and order.tax_amount == Decimal("15.60")
+    assert [ln.line_total for ln in order.lines] == [Decimal("118.00"), Decimal("140.00")]
+    assert order.shipping_amount == Decimal("12.00") and order.discount_amount == Decimal("10.00")
+    assert order.total_amount == Decimal("275.60") and _adds_up(order)
+
+
+def test_woocommerce_prices_including_tax_are_carried_with_their_tax() -> None:
+    # The same order from a shop whose prices include tax: WooCommerce still reports net amounts
+    # and the taxes beside them; the adapter adds them back so the amounts are what the buyer saw.
+    data = payload("woocommerce_order_tax_exclusive.json")
+    data["prices_include_tax"] = True
+    order = woocommerce.order_from_rest(data)
+    assert order.taxes_included and order.tax_amount == Decimal("15.60")
+    assert [(ln.unit_price, ln.line_total) for ln in order.lines] == [
+        (Decimal("62.54"), Decimal("125.08")),
+        (Decimal("148.40"), Decimal("148.40")),
+    ]
+    assert order.shipping_amount == Decimal("12.72") and order.discount_amount == Decimal("10.60")
+    assert _adds_up(order)

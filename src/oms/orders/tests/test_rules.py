@@ -73,6 +73,25 @@ def test_cash_on_delivery_needs_no_payment_and_tolerance_applies():
     assert rules.check_all(good_draft(paid_amount=D("104.90")), tolerance=D("0.5")) == []
 
 
+def test_tax_on_top_counts_only_when_prices_exclude_it():
+    # 100 goods + 10 shipping − 5 discount + 6.30 tax = 111.30
+    net = dict(tax_amount=D("6.30"), total_amount=D("111.30"), paid_amount=D("111.30"))
+    assert rules.check_all(good_draft(taxes_included=False, **net)) == []
+    # The same figures with prices that include tax: the tax is not added again.
+    assert codes(rules.check_all(good_draft(taxes_included=True, **net))) == ["order_total_mismatch"]
+    # Tax inside the prices never changes the sum.
+    assert rules.check_all(good_draft(tax_amount=D("12.08"))) == []
+    # A wrong total with tax on top says so, naming the tax.
+    (problem,) = rules.check_all(
+        good_draft(taxes_included=False, tax_amount=D("6.30"), total_amount=D("105.00"), paid_amount=D("105.00"))
+    )
+    assert problem.code == "order_total_mismatch_tax"
+    assert problem.params == {"expected": "111.30", "actual": "105.00", "tax": "6.30"}
+    assert "6.30" in problem.message and "111.30" in problem.message
+    rows = rules.check_results([problem.as_dict()])
+    assert [r["passed"] for r in rows if r["code"] == "amounts"] == [False]
+
+
 def test_messages_name_the_values():
     problem = rules.check_all(good_draft(customer_phone="12"))[0]
     assert "12" in problem.message

@@ -218,3 +218,15 @@ def test_rules_page_admin_edits(client, admin_user, make_user):
     assert "south" in client.get("/orders/rules/").content.decode()
     client.force_login(make_user("reviewer"))
     assert client.post("/orders/rules/", {"name": "x"}).status_code == 403
+
+
+def test_detail_shows_tax_only_when_there_is_some(client, make_user, orders):
+    login(client, make_user, "order_clerk")
+    order = Order.objects.get(external_id="V1")
+    assert 'data-testid="tax-row"' not in client.get(f"/orders/{order.pk}/").content.decode()
+    Order.objects.filter(pk=order.pk).update(tax_amount=D("6.30"), taxes_included=False)
+    html = client.get(f"/orders/{order.pk}/").content.decode()
+    assert 'data-testid="tax-amount">+6.30<' in html
+    Order.objects.filter(pk=order.pk).update(taxes_included=True)
+    html = client.get(f"/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="tax-amount">6.30<' in html and "税额（已含在价格中）" in html
