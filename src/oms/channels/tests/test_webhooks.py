@@ -292,6 +292,7 @@ def test_tax_exclusive_orders_from_both_platforms_pass_the_amount_check(
         (woo, "7321", "15.60", "275.60"),
     ):
         order = Order.objects.get(channel=channel, external_id=external_id)
-        assert order.status == OrderStatus.PENDING_REVIEW, order.problems
+        # Valid: it reached pending review (and the automatic review may already have approved it).
+        assert order.problems == [] and order.status in (OrderStatus.PENDING_REVIEW, OrderStatus.APPROVED)
         assert order.tax_amount == Decimal(tax) and not order.taxes_included
         assert order.total_amount == Decimal(total)
