@@ -11,19 +11,19 @@ ingest_many is built for bulk imports: one transaction per batch, a handful of q
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from oms.core.actor import Actor
 from oms.orders import hooks, rules, workflow
+from oms.orders.bulk import Row, insert_rows, new_instance, select_where_in
 from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
 from oms.orders.models import (
     ClassificationRule,
@@ -107,6 +107,26 @@ class _Context:
         self.rules = load_rules()
         self.sku_cache: dict[str, tuple[int, str, int] | None] = {}
         self.allowed: set[str] = set()  # statuses a new order may enter for this actor (checked once)
+        # Classes depend on a handful of facts that repeat across orders: classify each mix once.
+        self.class_cache: dict[tuple[Any, ...], list[str]] = {}
+
+    def classes_for(self, values: dict[str, Any]) -> list[str]:
+        tags = values["tags"]
+        key = (values["total_amount"], values["order_type"], tuple(tags), values["province"])
+        found = self.class_cache.get(key)
+        if found is None:
+            facts = {
+                "amount": values["total_amount"],
+                "channel": self.channel.code,
+                "platform": self.channel.platform,
+                "order_type": values["order_type"],
+                "tags": list(tags),
+                "province": values["province"],
+            }
+            found = self.class_cache[key] = rules.classify(self.rules, facts)
+            if len(self.class_cache) > 50_000:  # amounts vary without end in a long import
+                self.class_cache.clear()
+        return list(found)
 
     def map_skus(self, platform_skus: Iterable[str]) -> None:
         """Fill the cache: platform SKU -> (product id, our SKU, units per platform unit) or None."""
@@ -266,14 +286,14 @@ def prepare(ctx: _Context, incoming: Any) -> _Prepared:
         "placed_at": _aware(incoming.placed_at),
         "paid_at": _aware(incoming.paid_at),
     }
-    fingerprint = json.dumps(
-        [
-            {k: str(v) for k, v in values.items()},
-            [[ln.platform_sku, ln.name, ln.spec, ln.quantity, str(ln.unit_price), str(ln.line_total)] for ln in lines],
+    # repr of plain values (str, Decimal, datetime, list) is unambiguous and several times cheaper
+    # than JSON; the key order of `values` is fixed by the code above.
+    fingerprint = repr(
+        (
+            tuple(values.values()),
+            [(ln.platform_sku, ln.name, ln.spec, ln.quantity, ln.unit_price, ln.line_total) for ln in lines],
             bool(incoming.cancelled),
-        ],
-        sort_keys=True,
-        ensure_ascii=False,
+        )
     )
     content_key = rules.content_signature(
         phone, draft.province, draft.city, draft.district, detail, [(ln.platform_sku, ln.quantity) for ln in lines]
@@ -341,20 +361,26 @@ def duplicate_problems(ctx: _Context, keys: list[DupKey], exclude_ids: set[str])
     found: dict[int, list[Problem]] = {}
     numbers = {k.external_number for k in keys if k.external_number}
     held_numbers: dict[str, str] = {}
+    not_cancelled = {"status": OrderStatus.CANCELLED}
     if numbers:
-        for ext_no, ext_id, number in (
-            Order.objects.filter(channel=ctx.channel, external_number__in=numbers)
-            .exclude(status=OrderStatus.CANCELLED)
-            .values_list("external_number", "external_id", "number")
+        for ext_no, ext_id, number in select_where_in(
+            Order,
+            ["external_number", "external_id", "number"],
+            "external_number",
+            sorted(numbers),
+            where={"channel": ctx.channel.pk},
+            exclude=not_cancelled,
         ):
             if ext_id not in exclude_ids:
                 held_numbers.setdefault(ext_no, number)
     held_content: dict[str, list[tuple[str, str, datetime]]] = {}
     if ctx.window.total_seconds() > 0:
-        for key, ext_id, number, placed, created in (
-            Order.objects.filter(content_key__in={k.content_key for k in keys})
-            .exclude(status=OrderStatus.CANCELLED)
-            .values_list("content_key", "external_id", "number", "placed_at", "created_at")
+        for key, ext_id, number, placed, created in select_where_in(
+            Order,
+            ["content_key", "external_id", "number", "placed_at", "created_at"],
+            "content_key",
+            sorted({k.content_key for k in keys}),
+            exclude=not_cancelled,
         ):
             held_content.setdefault(key, []).append((ext_id, number, placed or created))
     now = timezone.now()
@@ -393,9 +419,13 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
     results: list[IngestResult | None] = [None] * len(prepared)
     pending_review: list[int] = []
     with transaction.atomic():
-        existing = {
-            o.external_id: o for o in Order.objects.select_for_update().filter(channel=ctx.channel, external_id__in=ids)
-        }
+        # Which ids we hold, by one plain query; only those orders are loaded (and locked).
+        held = select_where_in(Order, ["id"], "external_id", ids, where={"channel": ctx.channel.pk})
+        existing = (
+            {o.external_id: o for o in Order.objects.select_for_update().filter(pk__in=[pk for (pk,) in held])}
+            if held
+            else {}
+        )
         keys = [
             DupKey(ids[i], p.values["external_number"], p.values["placed_at"], p.content_key, bool(p.lines))
             for i, p in enumerate(prepared)
@@ -413,9 +443,13 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
         insert_rows(Order, to_create)
         if to_create:  # the ids, by the unique (channel, external_id) just written
             pks = dict(
-                Order.objects.filter(
-                    channel=ctx.channel, external_id__in=[o.external_id for o in to_create]
-                ).values_list("external_id", "pk")
+                select_where_in(
+                    Order,
+                    ["external_id", "id"],
+                    "external_id",
+                    [o.external_id for o in to_create],
+                    where={"channel": ctx.channel.pk},
+                )
             )
             for order in to_create:
                 order.pk = pks[order.external_id]
@@ -453,76 +487,6 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
     return [r for r in results if r is not None]
 
 
-# Field types whose Python value (as intake builds it) is already what the database driver takes
-# (Django adapts Decimal as-is on every backend); other fields go through get_db_prep_save (dates, JSON).
-_PASS_THROUGH = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.BooleanField,
-    models.ForeignKey,
-    models.DecimalField,
-)
-_PASS, _PREP, _NOW = 0, 1, 2
-_INSERT_PLAN: dict[tuple[str, type[models.Model]], tuple[str, list[tuple[models.Field, int, Any]]]] = {}
-
-
-class Row:
-    """A row to insert without building a model instance (lines and events of new orders): the
-    model's attribute names as attributes; a field left out takes its default."""
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
-
-
-def insert_rows(model: type[models.Model], objs: Sequence[Any]) -> None:
-    """INSERT model instances (or Rows) with one executemany, without ids back: bulk_create without
-    its per-value compiler work, which dominated bulk intake, and without SQLite's variable-limit
-    batching. auto_now/auto_now_add fields get one shared timestamp (set on instances too)."""
-    if not objs:
-        return
-    conn = connections[DEFAULT_DB_ALIAS]
-    plan = _INSERT_PLAN.get((conn.vendor, model))
-    if plan is None:
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        qn = conn.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model, values bound
-            qn(model._meta.db_table),
-            ", ".join(qn(str(f.column)) for f in fields),
-            ", ".join(["%s"] * len(fields)),
-        )
-        columns = []
-        for f in fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                mode = _NOW
-            else:
-                mode = _PASS if isinstance(f, _PASS_THROUGH) else _PREP
-            columns.append((f, mode, f.get_default()))
-        plan = (sql, columns)
-        _INSERT_PLAN[(conn.vendor, model)] = plan
-    sql, columns = plan
-    now = timezone.now()
-    now_db = None
-    rows = []
-    for obj in objs:
-        values = obj.__dict__
-        row = []
-        for f, mode, default in columns:
-            if mode == _PASS:
-                row.append(values.get(f.attname, default))
-            elif mode == _PREP:
-                value = values[f.attname] if f.attname in values else f.get_default()
-                row.append(f.get_db_prep_save(value, conn))
-            else:
-                values[f.attname] = now
-                if now_db is None:
-                    now_db = f.get_db_prep_save(now, conn)
-                row.append(now_db)
-        rows.append(row)
-    with conn.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
 def _fire_all(order_ids: list[int]) -> None:
     hooks.fire_pending_review_batch(order_ids)
 
@@ -542,9 +506,10 @@ def _new_order(ctx: _Context, p: _Prepared, external_id: str, number: str) -> Or
         if target not in ctx.allowed:
             workflow.ensure(OrderStatus.RECEIVED, target, ctx.roles, action="intake_order")
             ctx.allowed.add(target)
-    order = Order(
+    values = dict(p.values)
+    values.update(
         number=number,
-        channel=ctx.channel,
+        channel_id=ctx.channel.pk,
         external_id=external_id,
         status=target,
         problems=[pr.as_dict() for pr in p.problems],
@@ -552,10 +517,9 @@ def _new_order(ctx: _Context, p: _Prepared, external_id: str, number: str) -> Or
         source_hash=p.source_hash,
         content_key=p.content_key,
         source_updated_at=_aware(p.incoming.updated_at),
-        **p.values,
+        classes=ctx.classes_for(p.values),
     )
-    order.classes = rules.classify(ctx.rules, facts_for(order, ctx.channel))
-    return order
+    return new_instance(Order, values, channel=ctx.channel)
 
 
 def _event(

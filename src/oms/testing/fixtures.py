@@ -26,6 +26,16 @@ def _fresh_runtime_parameters() -> Iterator[None]:
     params.invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A request served in Chinese leaves its language active in the thread (LocaleMiddleware never
+    deactivates); the next test must start in the default language, as a new request would."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """make_user("reviewer") -> a user in that built-in role, password PASSWORD."""

@@ -122,13 +122,6 @@ class ParsedOrder:
         return self.rows[-1] if self.rows else 0
 
 
-def _cell(row: list[Any], cols: dict[str, int], key: str) -> str:
-    i = cols.get(key)
-    if i is None or i >= len(row):
-        return ""
-    return clean_cell(row[i])
-
-
 def group_rows(
     rows: Iterable[tuple[int, list[Any]]], key_of: Any, *, file: str, id_column: str
 ) -> Iterator[tuple[str, list[tuple[int, list[Any]]], list[Rejection]]]:
@@ -165,12 +158,14 @@ def group_rows(
 def parse_generic(table: Table, mapping: dict[str, str] | None = None) -> Iterator[ParsedOrder]:
     cols = resolve_columns(table.headers, mapping)
     id_col = (mapping or {}).get("order_id") or table.headers[cols["order_id"]]
-    for ext_id, rows, rejections in group_rows(
-        table.rows, lambda r: _cell(r, cols, "order_id"), file=table.name, id_column=str(id_col)
-    ):
-        numbers = [n for n, _r in rows]
+    id_at = cols["order_id"]
+
+    def order_id(row: list[Any]) -> str:
+        return clean_cell(row[id_at]) if id_at < len(row) else ""
+
+    for ext_id, rows, rejections in group_rows(table.rows, order_id, file=table.name, id_column=str(id_col)):
         if rejections:
-            yield ParsedOrder(ext_id, numbers, None, rejections)
+            yield ParsedOrder(ext_id, [n for n, _r in rows], None, rejections)
             continue
         yield build_generic(ext_id, rows, cols, table)
 
@@ -179,26 +174,38 @@ def _header(table: Table, cols: dict[str, int], key: str) -> str:
     return str(table.headers[cols[key]]) if key in cols else key
 
 
+LINE_KEYS = ("quantity", "unit_price", "line_total", "sku", "item_name", "spec")
+
+
+def _cells(row: list[Any], items: Iterable[tuple[str, int]]) -> dict[str, str]:
+    """The cleaned cells of `row` by canonical key; a short row gives "" for what it lacks."""
+    size = len(row)
+    return {key: clean_cell(row[i]) if i < size else "" for key, i in items}
+
+
 def build_generic(ext_id: str, rows: list[tuple[int, list[Any]]], cols: dict[str, int], table: Table) -> ParsedOrder:
     numbers = [n for n, _r in rows]
     rejections: list[Rejection] = []
     lines: list[IncomingLine] = []
-    first_no, first = rows[0]
+    first_no, first_row = rows[0]
+    first = _cells(first_row, cols.items())
+    line_items = [(k, cols[k]) for k in LINE_KEYS if k in cols]
 
-    def read(fn: Any, key: str, row: list[Any], number: int, **kw: Any) -> Any:
+    def read(fn: Any, key: str, cells: dict[str, str], number: int, **kw: Any) -> Any:
         if key not in cols and not kw.get("required"):
             return None  # the file has no such column: nothing to parse
         try:
-            return fn(_cell(row, cols, key), **kw)
+            return fn(cells.get(key, ""), **kw)
         except CellError as exc:
             rejections.append(Rejection(number, _header(table, cols, key), str(exc), table.name))
             return None
 
     for number, row in rows:
-        qty = read(parse_quantity, "quantity", row, number)
-        price = read(parse_money, "unit_price", row, number, required=True)
-        total = read(parse_money, "line_total", row, number)
-        sku = _cell(row, cols, "sku")
+        cells = first if row is first_row else _cells(row, line_items)
+        qty = read(parse_quantity, "quantity", cells, number)
+        price = read(parse_money, "unit_price", cells, number, required=True)
+        total = read(parse_money, "line_total", cells, number)
+        sku = cells.get("sku", "")
         if not sku:
             rejections.append(Rejection(number, _header(table, cols, "sku"), _("The SKU is empty."), table.name))
         if qty is None or price is None or not sku:
@@ -206,8 +213,8 @@ def build_generic(ext_id: str, rows: list[tuple[int, list[Any]]], cols: dict[str
         lines.append(
             IncomingLine(
                 platform_sku=sku,
-                name=_cell(row, cols, "item_name") or sku,
-                spec=_cell(row, cols, "spec"),
+                name=cells.get("item_name") or sku,
+                spec=cells.get("spec", ""),
                 quantity=qty,
                 unit_price=price,
                 line_total=total,
@@ -222,8 +229,8 @@ def build_generic(ext_id: str, rows: list[tuple[int, list[Any]]], cols: dict[str
     paid = read(parse_money, "paid", first, first_no)
     if rejections:
         return ParsedOrder(ext_id, numbers, None, rejections)
-    address_text = _cell(first, cols, "address")
-    province, city, district = (_cell(first, cols, k) for k in ("province", "city", "district"))
+    address_text = first.get("address", "")
+    province, city, district = (first.get(k, "") for k in ("province", "city", "district"))
     if address_text and not (province or city or district):
         address = split_cn_address(address_text)
     else:
@@ -234,36 +241,36 @@ def build_generic(ext_id: str, rows: list[tuple[int, list[Any]]], cols: dict[str
             detail=address_text,
             raw=" ".join(p for p in (province, city, district, address_text) if p),
         )
-    address.postcode = _cell(first, cols, "postcode") or address.postcode
-    address.country = (_cell(first, cols, "country") or "CN").upper()[:2]
-    name, phone = _cell(first, cols, "customer_name"), _cell(first, cols, "phone")
+    address.postcode = first.get("postcode", "") or address.postcode
+    address.country = (first.get("country", "") or "CN").upper()[:2]
+    name, phone = first.get("customer_name", ""), first.get("phone", "")
     address.name, address.phone = name, phone
-    payment_status = _cell(first, cols, "payment_status").lower()
+    payment_status = first.get("payment_status", "").lower()
     if not payment_status:
         payment_status = "paid" if paid and paid > 0 else "unpaid"
     incoming = IncomingOrder(
         external_id=ext_id,
-        external_number=_cell(first, cols, "order_number") or ext_id,
-        shop=_cell(first, cols, "shop"),
-        order_type=_cell(first, cols, "order_type").lower() or "normal",
-        tags=[t.strip() for t in _cell(first, cols, "tags").replace("，", ",").split(",") if t.strip()],
+        external_number=first.get("order_number", "") or ext_id,
+        shop=first.get("shop", ""),
+        order_type=first.get("order_type", "").lower() or "normal",
+        tags=[t.strip() for t in first.get("tags", "").replace("，", ",").split(",") if t.strip()],
         customer_name=name,
         customer_phone=phone,
-        customer_email=_cell(first, cols, "email"),
-        customer_id_card=_cell(first, cols, "id_card"),
-        buyer_id=_cell(first, cols, "buyer_id"),
+        customer_email=first.get("email", ""),
+        customer_id_card=first.get("id_card", ""),
+        buyer_id=first.get("buyer_id", ""),
         address=address,
         lines=lines,
-        buyer_note=_cell(first, cols, "buyer_note"),
-        seller_note=_cell(first, cols, "seller_note"),
-        currency=(_cell(first, cols, "currency") or "CNY").upper(),
+        buyer_note=first.get("buyer_note", ""),
+        seller_note=first.get("seller_note", ""),
+        currency=(first.get("currency", "") or "CNY").upper(),
         shipping_amount=shipping or Decimal("0"),
         discount_amount=discount or Decimal("0"),
         total_amount=total,
         paid_amount=paid or Decimal("0"),
-        payment_method=_cell(first, cols, "payment_method"),
+        payment_method=first.get("payment_method", ""),
         payment_status=payment_status,
-        transaction_id=_cell(first, cols, "transaction_id"),
+        transaction_id=first.get("transaction_id", ""),
         placed_at=placed,
         paid_at=paid_at,
         updated_at=updated,
