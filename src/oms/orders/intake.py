@@ -229,7 +229,12 @@ def prepare(ctx: _Context, incoming: Any) -> _Prepared:
     goods = rules.money(incoming.goods_amount) if incoming.goods_amount is not None else lines_sum
     shipping = rules.money(incoming.shipping_amount)
     discount = rules.money(incoming.discount_amount)
-    total = rules.money(incoming.total_amount) if incoming.total_amount is not None else goods + shipping - discount
+    tax = rules.money(incoming.tax_amount)
+    taxes_included = bool(incoming.taxes_included)
+    if incoming.total_amount is not None:
+        total = rules.money(incoming.total_amount)
+    else:
+        total = goods + shipping - discount + (rules.ZERO if taxes_included else tax)
     order_type = incoming.order_type if incoming.order_type in ORDER_TYPES else OrderType.NORMAL
     draft = Draft(
         customer_name=name,
@@ -250,6 +255,8 @@ def prepare(ctx: _Context, incoming: Any) -> _Prepared:
         discount_amount=discount,
         total_amount=total,
         paid_amount=rules.money(incoming.paid_amount),
+        tax_amount=tax,
+        taxes_included=taxes_included,
     )
     problems = rules.check_all(draft, tolerance=ctx.tolerance, require_id_card=ctx.require_id_card)
     raw_line = addr.raw or " ".join(x for x in (addr.province, addr.city, addr.district, addr.detail) if x)
@@ -278,6 +285,8 @@ def prepare(ctx: _Context, incoming: Any) -> _Prepared:
         "discount_amount": discount,
         "total_amount": total,
         "paid_amount": draft.paid_amount,
+        "tax_amount": tax,
+        "taxes_included": taxes_included,
         "payment_method": _clip(incoming.payment_method, 50),
         "payment_status": incoming.payment_status
         if incoming.payment_status in PAYMENT_STATUSES
@@ -679,6 +688,8 @@ def draft_from_order(order: Order, lines: list[OrderLine]) -> Draft:
         discount_amount=order.discount_amount,
         total_amount=order.total_amount,
         paid_amount=order.paid_amount,
+        tax_amount=order.tax_amount,
+        taxes_included=order.taxes_included,
     )
 
 

@@ -276,7 +276,6 @@ def test_no_input_makes_a_500(
         assert isinstance(parsed, dict) and "id" in parsed
 
 
-@pytest.mark.xfail(reason="waits for intake wiring", strict=True)
 def test_tax_exclusive_orders_from_both_platforms_pass_the_amount_check(
     client: Any, shop: Any, woo: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
