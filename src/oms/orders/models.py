@@ -109,6 +109,31 @@ class Order(models.Model):
         return self.number
 
 
+class OrderCount(models.Model):
+    """How many orders share one (channel, status, order type, class list): the order list's counts
+    per status and per class, and the class filter's set of class lists, without reading the orders.
+
+    Written only by database triggers on orders_order (migration 0007): every insert, delete and
+    change of these four columns, whatever code writes it, in the same transaction. Read-only here."""
+
+    channel_id = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    order_type = models.CharField(max_length=20)
+    classes = models.JSONField(default=list)
+    n = models.BigIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"channel": "channel_id"}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel_id", "status", "order_type", "classes"], name="order_count_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}/{self.status}/{self.order_type}/{self.classes}: {self.n}"
+
+
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     line_no = models.PositiveIntegerField(default=1)
