@@ -73,26 +73,40 @@ def ingest_many(
     batch_size: int = BATCH_SIZE,
 ) -> list[IngestResult]:
     """Same semantics as `ingest`, for many orders of one channel; results in input order."""
-    ctx = _Context(channel, actor, source, delivery_id)
+    ctx = Context(channel, actor, source, delivery_id)
+    return store_many(ctx, prepare_all(ctx, incomings), batch_size=batch_size)
+
+
+def prepare_all(ctx: Context, incomings: Sequence[Any]) -> list[Prepared]:
+    """Normalise, map, check and classify: everything that needs no write (so it can run in
+    another process than the writes; see channels.import_pipeline)."""
+    ctx.map_skus(ln.platform_sku for inc in incomings for ln in inc.lines)
+    return [prepare(ctx, inc) for inc in incomings]
+
+
+def store_many(ctx: Context, prepared: Sequence[Prepared], *, batch_size: int = BATCH_SIZE) -> list[IngestResult]:
+    """Write prepared orders in batches; results in input order. A repeated external id starts a
+    new batch, so a later delivery of the same order applies after the earlier one."""
     results: list[IngestResult] = []
-    batch: list[Any] = []
+    batch: list[Prepared] = []
     seen: set[str] = set()
-    for incoming in incomings:
-        key = str(incoming.external_id)
-        if key in seen or len(batch) >= batch_size:  # a repeated id goes to the next batch, in order
-            results.extend(_ingest_batch(ctx, batch))
+    for p in prepared:
+        if p.external_id in seen or len(batch) >= batch_size:
+            results.extend(store(ctx, batch))
             batch, seen = [], set()
-        batch.append(incoming)
-        seen.add(key)
+        batch.append(p)
+        seen.add(p.external_id)
     if batch:
-        results.extend(_ingest_batch(ctx, batch))
+        results.extend(store(ctx, batch))
     return results
 
 
 # --- context shared by the batches of one call ------------------------------------------------
 
 
-class _Context:
+class Context:
+    """What every batch of one intake call shares: channel, actor, parameters, rules, SKU map."""
+
     def __init__(self, channel: Any, actor: Actor, source: str, delivery_id: int | None) -> None:
         from oms.system import params
 
@@ -190,17 +204,21 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 @dataclass
-class _Prepared:
-    incoming: Any
+class Prepared:
+    """One order ready to store: plain values only (it may cross a process boundary)."""
+
+    external_id: str
+    cancelled: bool
+    updated_at: datetime | None  # the platform's last change, aware
     values: dict[str, Any]  # Order field values
-    lines: list[DraftLine]
-    draft: Draft
+    line_values: list[dict[str, Any]]  # OrderLine field values, without the order
     problems: list[Problem]
+    classes: list[str]
     source_hash: str
     content_key: str
 
 
-def prepare(ctx: _Context, incoming: Any) -> _Prepared:
+def prepare(ctx: Context, incoming: Any) -> Prepared:
     """Normalise one IncomingOrder into Order values, mapped lines and the checks' problems."""
     addr = incoming.address
     name = rules.normalise_name(incoming.customer_name or addr.name)
@@ -307,38 +325,39 @@ def prepare(ctx: _Context, incoming: Any) -> _Prepared:
     content_key = rules.content_signature(
         phone, draft.province, draft.city, draft.district, detail, [(ln.platform_sku, ln.quantity) for ln in lines]
     )
-    return _Prepared(
-        incoming=incoming,
+    return Prepared(
+        external_id=_clip(incoming.external_id, 100),
+        cancelled=bool(incoming.cancelled),
+        updated_at=_aware(incoming.updated_at),
         values=values,
-        lines=lines,
-        draft=draft,
+        line_values=line_values(lines, ctx.sku_cache),
         problems=problems,
+        classes=ctx.classes_for(values),
         source_hash=hashlib.sha256(fingerprint.encode()).hexdigest(),
         content_key=content_key,
     )
 
 
-def line_objects(order: Order, lines: list[DraftLine], sku_cache: dict[str, Any], make: Any = OrderLine) -> list[Any]:
-    """The order's lines as OrderLine instances (or, with make=Row, as plain rows for insert_rows)."""
+def line_values(lines: list[DraftLine], sku_cache: dict[str, Any]) -> list[dict[str, Any]]:
+    """The order's lines as OrderLine field values (without the order)."""
     out = []
     for n, ln in enumerate(lines, start=1):
         mapped = sku_cache.get(ln.platform_sku)
         units = mapped[2] if mapped else 1
         out.append(
-            make(
-                order_id=order.pk,
-                line_no=n,
-                platform_sku=ln.platform_sku,
-                product_id=ln.product_id,
-                sku=ln.sku,
-                name=ln.name,
-                spec=ln.spec,
+            {
+                "line_no": n,
+                "platform_sku": ln.platform_sku,
+                "product_id": ln.product_id,
+                "sku": ln.sku,
+                "name": ln.name,
+                "spec": ln.spec,
                 # A platform listing may sell a pack: store our units; the line total stays the same.
-                quantity=ln.quantity * units,
-                unit_price=(ln.unit_price / units).quantize(rules.CENT) if units > 1 else ln.unit_price,
-                line_total=ln.line_total,
-                external_line_id=ln.external_line_id,
-            )
+                "quantity": ln.quantity * units,
+                "unit_price": (ln.unit_price / units).quantize(rules.CENT) if units > 1 else ln.unit_price,
+                "line_total": ln.line_total,
+                "external_line_id": ln.external_line_id,
+            }
         )
     return out
 
@@ -365,7 +384,7 @@ class DupKey:
     has_lines: bool
 
 
-def duplicate_problems(ctx: _Context, keys: list[DupKey], exclude_ids: set[str]) -> dict[int, list[Problem]]:
+def duplicate_problems(ctx: Context, keys: list[DupKey], exclude_ids: set[str]) -> dict[int, list[Problem]]:
     """Problems per index for orders duplicating one already held (or one earlier in `keys`)."""
     found: dict[int, list[Problem]] = {}
     numbers = {k.external_number for k in keys if k.external_number}
@@ -421,10 +440,9 @@ def duplicate_problems(ctx: _Context, keys: list[DupKey], exclude_ids: set[str])
 # --- one batch --------------------------------------------------------------------------------
 
 
-def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
-    ctx.map_skus(ln.platform_sku for inc in incomings for ln in inc.lines)
-    prepared = [prepare(ctx, inc) for inc in incomings]
-    ids = [str(inc.external_id)[:100] for inc in incomings]
+def store(ctx: Context, prepared: list[Prepared]) -> list[IngestResult]:
+    """Create or update one batch of prepared orders (distinct external ids) in one transaction."""
+    ids = [p.external_id for p in prepared]
     results: list[IngestResult | None] = [None] * len(prepared)
     pending_review: list[int] = []
     with transaction.atomic():
@@ -436,7 +454,7 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
             else {}
         )
         keys = [
-            DupKey(ids[i], p.values["external_number"], p.values["placed_at"], p.content_key, bool(p.lines))
+            DupKey(ids[i], p.values["external_number"], p.values["placed_at"], p.content_key, bool(p.line_values))
             for i, p in enumerate(prepared)
         ]
         dupes = duplicate_problems(ctx, keys, set(ids))
@@ -468,7 +486,8 @@ def _ingest_batch(ctx: _Context, incomings: list[Any]) -> list[IngestResult]:
         alerts: list[Row] = []
         for order, i in zip(to_create, new_index, strict=True):
             p = prepared[i]
-            new_lines.extend(line_objects(order, p.lines, ctx.sku_cache, make=Row))
+            pk = order.pk
+            new_lines.extend(Row(order_id=pk, **lv) for lv in p.line_values)
             new_events.append(
                 _event(
                     ctx,
@@ -504,8 +523,8 @@ def _target_status(problems: list[Problem]) -> str:
     return OrderStatus.INVALID if problems else OrderStatus.PENDING_REVIEW
 
 
-def _new_order(ctx: _Context, p: _Prepared, external_id: str, number: str) -> Order:
-    if p.incoming.cancelled:
+def _new_order(ctx: Context, p: Prepared, external_id: str, number: str) -> Order:
+    if p.cancelled:
         target: str = OrderStatus.CANCELLED
         if target not in ctx.allowed:  # the same actor and edge for every order of the call
             workflow.ensure(OrderStatus.RECEIVED, target, ctx.roles | {workflow.SYSTEM}, action="cancel_from_platform")
@@ -525,14 +544,14 @@ def _new_order(ctx: _Context, p: _Prepared, external_id: str, number: str) -> Or
         source=ctx.source,
         source_hash=p.source_hash,
         content_key=p.content_key,
-        source_updated_at=_aware(p.incoming.updated_at),
-        classes=ctx.classes_for(p.values),
+        source_updated_at=p.updated_at,
+        classes=list(p.classes),
     )
     return new_instance(Order, values, channel=ctx.channel)
 
 
 def _event(
-    ctx: _Context, order: Order, type: str, status_from: str, status_to: str, payload: dict[str, Any], reason: str = ""
+    ctx: Context, order: Order, type: str, status_from: str, status_to: str, payload: dict[str, Any], reason: str = ""
 ) -> Row:
     return Row(
         order_id=order.pk,
@@ -548,17 +567,17 @@ def _event(
 
 
 def _apply_to_existing(
-    ctx: _Context,
+    ctx: Context,
     order: Order,
-    p: _Prepared,
+    p: Prepared,
     events: list[Row],
     alerts: list[Row],
     pending_review: list[int],
 ) -> IngestResult:
-    incoming_at = _aware(p.incoming.updated_at)
+    incoming_at = p.updated_at
     if incoming_at and order.source_updated_at and incoming_at < order.source_updated_at:
         return IngestResult(order, "stale", [])
-    if p.incoming.cancelled:
+    if p.cancelled:
         return _cancel_from_platform(ctx, order, p, events)
     if order.source_hash == p.source_hash:
         if incoming_at and (order.source_updated_at is None or incoming_at > order.source_updated_at):
@@ -582,7 +601,7 @@ def _apply_to_existing(
     order.source_hash = p.source_hash
     order.content_key = p.content_key
     order.source_updated_at = incoming_at or order.source_updated_at
-    order.classes = rules.classify(ctx.rules, facts_for(order, ctx.channel))
+    order.classes = list(p.classes)
     if before in (OrderStatus.INVALID, OrderStatus.PENDING_REVIEW):
         target = _target_status(p.problems)
         if target != before:
@@ -591,7 +610,7 @@ def _apply_to_existing(
     order.version += 1
     order.save()
     order.lines.all().delete()
-    OrderLine.objects.bulk_create(line_objects(order, p.lines, ctx.sku_cache))
+    OrderLine.objects.bulk_create([OrderLine(order=order, **lv) for lv in p.line_values])
     events.append(
         _event(
             ctx,
@@ -610,8 +629,8 @@ def _apply_to_existing(
     return IngestResult(order, "updated", p.problems)
 
 
-def _cancel_from_platform(ctx: _Context, order: Order, p: _Prepared, events: list[Row]) -> IngestResult:
-    incoming_at = _aware(p.incoming.updated_at)
+def _cancel_from_platform(ctx: Context, order: Order, p: Prepared, events: list[Row]) -> IngestResult:
+    incoming_at = p.updated_at
     if order.status in (OrderStatus.CANCELLED, OrderStatus.CLOSED):
         return IngestResult(order, "unchanged", [])
     try:
@@ -699,7 +718,7 @@ def recheck(order: Order, actor: Actor) -> list[Problem]:
     memory and its lines' mapping; the caller saves the order."""
     from oms.inventory.models import Product
 
-    ctx = _Context(order.channel, actor, order.source or "correction", None)
+    ctx = Context(order.channel, actor, order.source or "correction", None)
     lines = list(order.lines.all())
     ctx.map_skus(ln.platform_sku for ln in lines if ln.product_id is None)
     own = {ln.sku for ln in lines if ln.product_id is None and ln.sku}
