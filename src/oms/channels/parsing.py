@@ -7,6 +7,7 @@ amounts carry ¥ and thousands separators; headers carry stray spaces and full-w
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -51,6 +52,34 @@ def normalise_header(value: object) -> str:
     """Header cells compare equal whatever their padding, BOM or bracket width."""
     text = clean_cell(value).translate(_FULLWIDTH)
     return re.sub(r"\s+", "", text).lower()
+
+
+def column_index(headers: Iterable[object], aliases: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, int]:
+    """Normalised header -> column. A name in `aliases` missing from the file takes the column of its
+    first alias present, so readers ask for one name whatever the export version calls it."""
+    found: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        found.setdefault(normalise_header(h), i)
+    idx = dict(found)
+    for name, alternatives in (aliases or {}).items():
+        key = normalise_header(name)
+        if key in found:
+            continue
+        for alt in alternatives:
+            at = found.get(normalise_header(alt))
+            if at is not None:
+                idx[key] = at
+                break
+    return idx
+
+
+def missing_columns(
+    idx: Mapping[str, int], required: Iterable[str], aliases: Mapping[str, tuple[str, ...]] | None = None
+) -> list[str]:
+    """The required names not found, each shown with the aliases that would also do ("A / B")."""
+    return [
+        " / ".join((name, *(aliases or {}).get(name, ()))) for name in required if normalise_header(name) not in idx
+    ]
 
 
 def parse_money(value: object, *, column: str = "", required: bool = False) -> Decimal | None:

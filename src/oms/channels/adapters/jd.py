@@ -1,5 +1,21 @@
 """JD (京东) seller-centre order export: one row per SKU; the rows of one order share 订单号 and
-repeat the order's own columns (customer, address, amounts)."""
+repeat the order's own columns (customer, address, amounts).
+
+Two export versions are read (headers found by name, in any order):
+
+- the classic 商家后台 订单导出 CSV (订单号 and 商品ID protected from Excel with a tab or ="..."): 订单号, 商品ID,
+  商品名称, 订购数量, 支付方式, 下单时间, 京东价, 订单金额, 结算金额, 余额支付, 应付金额, 订单状态, 订单类型,
+  下单帐号, 客户姓名, 客户地址, 联系电话, 订单备注, 发票类型/抬头/内容, 商家备注, 商家备注等级（等级1-5为由高到低）,
+  运费金额, 付款确认时间, 增值税发票, 货号, 订单完成时间, 订单来源, 订单渠道, 送装服务, 服务费, 仓库id, 仓库名称
+  (as read by public importers of these files, e.g. chengzg's oms OrderInfoServiceImpl, 2017);
+- the newer 京麦 / shop.jd.com (jdm) order export, an .xlsx: public readers of it (an order collector that
+  writes "the official JD file" headers for its normaliser; fixtures of JD .xlsx order files in analysis
+  tools) list 订单号, 商品ID, 商品名称, 订购数量, 下单时间, 京东价, 订单金额, 商家应收 (its value suffixed
+  "（系统计算中，该值仅供参考）", in place of 结算金额), 订单状态, 下单帐号, 客户姓名, 客户地址, 联系电话 (masked as
+  1******6198), 商家SKUID, 付款确认时间, 导购员账号, and none of them 应付金额, 运费金额, 支付方式 or 货号.
+  Without 应付金额 the total is the goods plus 运费金额 when there is one; without 支付方式 cash on delivery
+  cannot be told, so such an order reads as paid once JD confirmed payment or moved it past 等待付款.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +30,8 @@ from oms.channels.interface import IncomingLine, IncomingOrder
 from oms.channels.parsing import (
     CellError,
     clean_cell,
+    column_index,
+    missing_columns,
     normalise_header,
     parse_datetime,
     parse_money,
@@ -23,14 +41,16 @@ from oms.channels.parsing import (
 from oms.channels.tables import FileFormatError, Rejection, Table
 
 ORDER_NO = "订单号"
-REQUIRED = (ORDER_NO, "商品ID", "商品名称", "订购数量", "京东价", "应付金额", "客户姓名", "客户地址")
+REQUIRED = (ORDER_NO, "商品ID", "商品名称", "订购数量", "京东价", "客户姓名", "客户地址")
+# The order amount: what the buyer pays (classic export), else the goods amount (jdm export, see above).
+AMOUNT_ANY_OF = ("应付金额", "订单金额")
 
 
 def _index(table: Table) -> dict[str, int]:
-    idx: dict[str, int] = {}
-    for i, h in enumerate(table.headers):
-        idx.setdefault(normalise_header(h), i)
-    missing = [r for r in REQUIRED if normalise_header(r) not in idx]
+    idx = column_index(table.headers)
+    missing = missing_columns(idx, REQUIRED)
+    if not any(normalise_header(name) in idx for name in AMOUNT_ANY_OF):
+        missing.append(" / ".join(AMOUNT_ANY_OF))
     if missing:
         raise FileFormatError(
             _("%(file)s is not a JD order export: required columns are missing: %(columns)s.")

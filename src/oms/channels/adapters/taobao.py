@@ -3,6 +3,22 @@ item report (宝贝报表, one row per item), joined on 订单编号.
 
 The files come as GBK (GB18030) or UTF-8 with a BOM; order numbers are written ="1234..." so Excel
 keeps every digit; some headers carry a trailing space ("收货地址 ") and phones a leading apostrophe.
+
+Two versions of the pair are read; the names below are the classic ones, ORDER_ALIASES/ITEM_ALIASES the
+newer ones:
+
+- classic ExportOrderList + ExportOrderDetailList (卖家中心 订单报表 + 宝贝报表): 订单编号, 买家会员名,
+  买家支付宝账号, 买家应付货款, 买家应付邮费, 买家支付积分, 总金额, 返点积分, 买家实际支付金额, ..., 订单状态,
+  买家留言, 收货人姓名, 收货地址 , 运送方式, 联系电话 , 联系手机, 订单创建时间, 订单付款时间 , 宝贝标题 , ...,
+  订单备注, 宝贝总数量, 店铺Id, 店铺名称, ...; items: 订单编号, 标题, 价格, 购买数量, 外部系统编号, 商品属性,
+  套餐信息, 备注, 订单状态, 商家编码 (public readers: tmall_order_report.csv analyses, ExportOrderDetailList
+  loaders reading GBK);
+- 千牛 exports since about 2020: the order report renames 买家实际支付金额 to 买家实付金额 and 订单备注 to
+  商家备注 (beside 备注标签), adds 支付单号, 支付详情, 商品标题, 商品属性SKU, 确认收货打款金额, 总金额(旧版) and, in
+  later files, 主订单编号; the item report ("销售明细") is keyed by 主订单编号 with one 子订单编号 per line and
+  names its columns 商品标题 and 商品价格 (public readers of 千牛 exports list 子订单编号, 主订单编号, 商品标题,
+  商品价格, 购买数量, 外部系统编号, 商品属性, 套餐信息, 订单状态, 商家编码, 买家应付货款, 买家实付金额, 退款状态,
+  退款金额, 订单创建时间). Some shops' exports call the consignee 收件人姓名.
 """
 
 from __future__ import annotations
@@ -19,6 +35,8 @@ from oms.channels.interface import IncomingLine, IncomingOrder
 from oms.channels.parsing import (
     CellError,
     clean_cell,
+    column_index,
+    missing_columns,
     normalise_header,
     parse_datetime,
     parse_money,
@@ -30,16 +48,26 @@ from oms.channels.tables import FileFormatError, Rejection, Table
 ORDER_NO = "订单编号"
 ORDER_REQUIRED = (ORDER_NO, "收货人姓名", "收货地址", "总金额")
 ITEM_REQUIRED = (ORDER_NO, "标题", "价格", "购买数量")
+# classic name -> the names newer exports use for the same column (see the module docstring)
+ORDER_ALIASES: dict[str, tuple[str, ...]] = {
+    ORDER_NO: ("主订单编号",),
+    "买家实际支付金额": ("买家实付金额",),
+    "订单备注": ("商家备注",),
+    "收货人姓名": ("收件人姓名",),
+}
+ITEM_ALIASES: dict[str, tuple[str, ...]] = {
+    ORDER_NO: ("主订单编号",),
+    "标题": ("商品标题",),
+    "价格": ("商品价格",),
+}
 
 CANCELLED = ("交易关闭",)
 UNPAID = ("等待买家付款",)
 
 
-def _index(table: Table, required: tuple[str, ...], what: str) -> dict[str, int]:
-    idx: dict[str, int] = {}
-    for i, h in enumerate(table.headers):
-        idx.setdefault(normalise_header(h), i)
-    missing = [r for r in required if normalise_header(r) not in idx]
+def _index(table: Table, required: tuple[str, ...], aliases: dict[str, tuple[str, ...]], what: str) -> dict[str, int]:
+    idx = column_index(table.headers, aliases)
+    missing = missing_columns(idx, required, aliases)
     if missing:
         raise FileFormatError(
             _("%(file)s is not a Taobao %(what)s: required columns are missing: %(columns)s.")
@@ -62,8 +90,8 @@ def parse_taobao(order_table: Table, item_table: Table) -> Iterator[ParsedOrder]
     """Join the two reports. Either may be given first; they are told apart by their columns."""
     if is_item_report(order_table) and not is_item_report(item_table):
         order_table, item_table = item_table, order_table
-    oidx = _index(order_table, ORDER_REQUIRED, _("order report (订单报表)"))
-    iidx = _index(item_table, ITEM_REQUIRED, _("item report (宝贝报表)"))
+    oidx = _index(order_table, ORDER_REQUIRED, ORDER_ALIASES, _("order report (订单报表)"))
+    iidx = _index(item_table, ITEM_REQUIRED, ITEM_ALIASES, _("item report (宝贝报表)"))
 
     # The item report is the smaller file; it is held in memory keyed by order number.
     items: dict[str, list[tuple[int, list[Any]]]] = defaultdict(list)
@@ -153,6 +181,7 @@ def _build(
                 quantity=qty,
                 unit_price=price,
                 line_total=price * qty,
+                external_line_id=_get(r, iidx, "子订单编号"),
             )
         )
     total = money("总金额", row, number, oidx, order_file)

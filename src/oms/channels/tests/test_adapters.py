@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -268,3 +269,83 @@ def test_woocommerce_prices_including_tax_are_carried_with_their_tax() -> None:
     ]
     assert order.shipping_amount == Decimal("12.72") and order.discount_amount == Decimal("10.60")
     assert _adds_up(order)
+
+
+# --- export versions ---------------------------------------------------------------------------
+
+
+def _canonical(order: Any, *, without: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An IncomingOrder as plain data, minus the facts one export version carries and another lacks."""
+    data = asdict(order)
+    for name in without:
+        if name.startswith("lines."):
+            for line in data["lines"]:
+                line.pop(name.removeprefix("lines."))
+        elif name.startswith("address."):
+            data["address"].pop(name.removeprefix("address."))
+        else:
+            data.pop(name)
+    return data
+
+
+def test_taobao_qianniu_export_gives_the_same_orders_as_the_classic_one() -> None:
+    classic = list(
+        parse_taobao(open_table(SAMPLES / "taobao_orders_gbk.csv"), open_table(SAMPLES / "taobao_items_gbk.csv"))
+    )
+    qianniu = list(
+        parse_taobao(
+            open_table(SAMPLES / "taobao_qianniu_items_gbk.csv"), open_table(SAMPLES / "taobao_qianniu_orders_gbk.csv")
+        )
+    )
+    assert open_table(SAMPLES / "taobao_qianniu_orders_gbk.csv").encoding in ("gbk", "gb18030")
+    assert [p.external_id for p in qianniu] == [p.external_id for p in classic]
+    assert all(p.incoming and not p.rejections for p in qianniu)
+    # The 千牛 files add the payment number and one sub-order id per line; everything else is the same.
+    extra = ("transaction_id", "lines.external_line_id")
+    for old, new in zip(classic, qianniu, strict=True):
+        assert _canonical(new.incoming, without=extra) == _canonical(old.incoming, without=extra), old.external_id
+    first = qianniu[0].incoming
+    assert first is not None and first.transaction_id == "2026111122001188441234567890"
+    assert [ln.external_line_id for ln in first.lines] == ["3368812345678901235", "3368812345678901236"]
+    assert first.seller_note == "优先发顺丰" and first.paid_amount == Decimal("318.00")  # 商家备注, 买家实付金额
+
+
+def test_jd_jdm_xlsx_export_gives_the_same_orders_as_the_classic_csv() -> None:
+    classic = {p.external_id: p.incoming for p in parse_jd(open_table(SAMPLES / "jd_orders_utf8bom.csv"))}
+    jdm = {p.external_id: p.incoming for p in parse_jd(open_table(SAMPLES / "jd_jdm_orders.xlsx"))}
+    assert list(jdm) == list(classic) == ["305512345678", "305598765432"]
+    # Phones are masked differently (1******6678) and there is no 支付方式 column; otherwise an online-paid
+    # order without shipping is the same.
+    masked = ("customer_phone", "address.phone", "payment_method")
+    assert _canonical(jdm["305512345678"], without=masked) == _canonical(classic["305512345678"], without=masked)
+    assert (jdm["305512345678"].customer_phone, classic["305512345678"].customer_phone) == (
+        "1******6678",
+        "182****6678",
+    )
+    # The jdm export carries no 应付金额, 运费金额 or 支付方式: the cash-on-delivery order keeps its lines and
+    # customer but its total is the goods amount, and it cannot be known to be cash on delivery.
+    cod_old, cod_new = classic["305598765432"], jdm["305598765432"]
+    assert cod_old and cod_new
+    assert [(ln.platform_sku, ln.quantity, ln.unit_price) for ln in cod_new.lines] == [
+        (ln.platform_sku, ln.quantity, ln.unit_price) for ln in cod_old.lines
+    ]
+    assert (cod_new.customer_name, cod_new.address.district, cod_new.address.postcode) == ("钱多多", "玄武区", "210018")
+    assert (cod_old.total_amount, cod_new.total_amount) == (Decimal("207.00"), Decimal("199.00"))
+
+
+def test_jd_missing_amount_columns_are_named(tmp_path: Path) -> None:
+    bad = tmp_path / "jd.csv"
+    bad.write_text("订单号,商品ID,商品名称,订购数量,京东价,客户姓名\n1,2,灯,1,9.9,张三\n", encoding="gbk")
+    with pytest.raises(FileFormatError) as err:
+        list(parse_jd(open_table(bad)))
+    assert "客户地址" in str(err.value) and "应付金额 / 订单金额" in str(err.value)
+
+
+def test_taobao_missing_columns_name_their_newer_names_too(tmp_path: Path) -> None:
+    items = tmp_path / "items.csv"
+    items.write_text("子订单编号,商品标题,购买数量\n1,杯子,1\n", encoding="gbk")
+    with pytest.raises(FileFormatError) as err:
+        list(parse_taobao(open_table(SAMPLES / "taobao_qianniu_orders_gbk.csv"), open_table(items)))
+    message = str(err.value)
+    assert "订单编号 / 主订单编号" in message and "价格 / 商品价格" in message
+    assert "标题 / 商品标题" not in message  # found under its newer name

@@ -62,6 +62,25 @@ def test_jd_export(make_channel: Any) -> None:
     assert Order.objects.get(external_id="305512345678").lines.count() == 2
 
 
+def test_newer_export_versions_import_like_the_classic_ones(make_channel: Any) -> None:
+    """千牛's GBK pair and JD's jdm .xlsx go through the same import as the classic files."""
+    tmall = make_channel("tmall-qianniu", Platform.TAOBAO)
+    files = [SAMPLES / "taobao_qianniu_items_gbk.csv", SAMPLES / "taobao_qianniu_orders_gbk.csv"]
+    job = run_import(tmall, files, "taobao")
+    assert job.status == ImportStatus.DONE, job.error
+    assert (job.imported, job.rejected) == (3, 0)
+    order = Order.objects.get(channel=tmall, external_id="3368812345678901234")
+    assert [ln.sku for ln in order.lines.order_by("line_no")] == ["SKU-0005", "SKU-0006"]
+    assert order.district == "西湖区" and order.transaction_id == "2026111122001188441234567890"
+    assert Order.objects.get(channel=tmall, external_id="3368812345678909999").status == "cancelled"
+
+    jd = make_channel("jd-jdm", Platform.JD)
+    job = run_import(jd, [SAMPLES / "jd_jdm_orders.xlsx"], "jd")
+    assert job.status == ImportStatus.DONE, job.error
+    assert (job.imported, job.total_rows) == (2, 3)
+    assert Order.objects.get(channel=jd, external_id="305512345678").lines.count() == 2
+
+
 BAD = """订单号,收货人,手机,收货地址,货号,商品名称,数量,单价,实付金额
 G-1,张伟,13800138000,浙江省 杭州市 西湖区 文三路 1号,P-1001,杯子,2,59.00,118
 G-2,李雷,13900139000,广东省 深圳市 南山区 科苑路 15号,P-1002,盘子,1,abc,70
