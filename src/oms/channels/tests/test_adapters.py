@@ -248,6 +248,14 @@ def test_shopify_tax_from_tax_lines_when_total_tax_is_absent() -> None:
     assert shopify.order_from_rest(data).tax_amount == Decimal("23.82")
 
 
+def test_shopify_pull_asks_for_the_tax_fields() -> None:
+    assert "totalTaxSet { shopMoney" in shopify.ORDERS_QUERY and " taxesIncluded" in shopify.ORDERS_QUERY
+    node = payload("shopify_graphql_order_tax_exclusive.json")
+    del node["taxesIncluded"], node["totalTaxSet"]  # an older query's answer: no tax facts, nothing assumed
+    order = shopify.order_from_graphql(node)
+    assert order.taxes_included and order.tax_amount == Decimal("0")
+
+
 def test_woocommerce_tax_exclusive_keeps_net_amounts() -> None:
     order = woocommerce.order_from_rest(payload("woocommerce_order_tax_exclusive.json"))
     assert not order.taxes_included and order.tax_amount == Decimal("15.60")
