@@ -54,7 +54,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class _CountedPaginator(Paginator):
-    """A paginator told its count (already known from the per-status GROUP BY): no second COUNT(*)."""
+    """A paginator told its count (already known from selectors.list_counts): no second COUNT(*)."""
 
     def __init__(self, object_list: Any, per_page: int, count: int) -> None:
         super().__init__(object_list, per_page)
@@ -81,10 +81,10 @@ def _list_context(request: HttpRequest, forced_status: str = "") -> dict[str, An
         params.setlist("status", [forced_status])
     flt = selectors.OrderFilter.from_params(params)
     base = selectors.orders_for(request.user)
-    without_status = flt.apply(base, with_status=False)
-    counts = selectors.status_counts(without_status)
+    list_counts = selectors.list_counts(request.user, flt)
+    counts = list_counts.statuses
     qs = flt.apply(base)
-    total = sum(counts.get(s, 0) for s in flt.statuses) if flt.statuses else sum(counts.values())
+    total = list_counts.total
     rows_qs = qs.order_by("-created_at", "-pk").values(*selectors.LIST_FIELDS)
     paginator = _CountedPaginator(rows_qs, PAGE_SIZE, total)
     page = paginator.get_page(request.GET.get("page"))
@@ -106,8 +106,8 @@ def _list_context(request: HttpRequest, forced_status: str = "") -> dict[str, An
             for s, label in OrderStatus.choices
             if counts.get(s, 0) or s in flt.statuses
         ],
-        "all_count": sum(counts.values()),
-        "class_counts": selectors.class_counts(qs, labels),
+        "all_count": list_counts.all,
+        "class_counts": list_counts.classes(labels),
         "channels": Channel.objects.restrict(request.user).only("pk", "code", "name"),
         "types": OrderType.choices,
         "statuses": OrderStatus.choices,

@@ -6,7 +6,9 @@ import hashlib
 import json
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from oms.core.actor import Actor
-from oms.core.api import ModulePermission, error_response
+from oms.core.api import ModulePermission, Pagination, error_response
 from oms.orders import selectors, workflow
 from oms.orders.api.serializers import (
     IngestResponseSerializer,
@@ -50,12 +52,33 @@ class _OrdersBase(generics.GenericAPIView):
         return context
 
 
+class _OrderListPagination(Pagination):
+    """Page numbers as everywhere, with the count taken from the view's `known_count` when it has one
+    (selectors.count_for: a few OrderCount rows) instead of a COUNT(*) over the matching orders."""
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        known: int | None = getattr(view, "known_count", None)
+        if known is not None:
+            count = known
+
+            class _KnownCount(Paginator):
+                @cached_property
+                def count(self) -> int:
+                    return count
+
+            self.django_paginator_class = _KnownCount
+        return super().paginate_queryset(queryset, request, view)
+
+
 class OrderListCreateView(_OrdersBase):
     required_perms = {"GET": ["orders.view_order"], "POST": ["orders.add_order"]}
     serializer_class = OrderListSerializer
+    pagination_class = _OrderListPagination
+    known_count: int | None = None
 
     def get_queryset(self) -> Any:
         flt = selectors.OrderFilter.from_params(self.request.query_params)
+        self.known_count = selectors.count_for(self.request.user, flt)
         return (
             flt.apply(Order.objects.restrict(self.request.user))
             .select_related("channel")

@@ -1,0 +1,201 @@
+"""OrderCount (kept by triggers on orders_order) and the list's counts and class filter built on it:
+the same answers as counting and matching the orders themselves, whatever writes the orders.
+Runs on SQLite, and on PostgreSQL with OMS_TEST_DATABASE_URL."""
+
+import json
+import random
+from collections import Counter
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from oms.core.actor import Actor
+from oms.orders import selectors
+from oms.orders.choices import OrderStatus, OrderType
+from oms.orders.intake import ingest_many
+from oms.orders.models import Order, OrderCount
+from oms.orders.tests.factories import channel, default_rules, incoming, product
+
+pytestmark = pytest.mark.django_db
+
+LABEL_SETS = [
+    [],
+    ["small", "src-taobao"],
+    ["medium", "src-taobao", "vip"],
+    ["large", "src-jd"],
+    ["large", "src-jd", "urgent", "vip"],
+    ["small", "src-direct", "presale"],
+    ["VIP-gold"],
+    ["vip2"],
+]
+
+
+def live_counts() -> Counter:
+    """What OrderCount must hold: orders per (channel, status, type, class list), counted now."""
+    counted: Counter = Counter()
+    for ch, status, order_type, classes in Order.objects.values_list("channel_id", "status", "order_type", "classes"):
+        counted[(ch, status, order_type, json.dumps(classes))] += 1
+    return counted
+
+
+def held_counts() -> Counter:
+    held: Counter = Counter()
+    for ch, status, order_type, classes, n in OrderCount.objects.filter(n__gt=0).values_list(
+        "channel_id", "status", "order_type", "classes", "n"
+    ):
+        held[(ch, status, order_type, json.dumps(classes))] += n
+    assert not OrderCount.objects.filter(n__lt=0).exists()
+    return held
+
+
+def make_orders(n: int, seed: int = 1) -> list[Order]:
+    rnd = random.Random(seed)
+    channels = [channel("cnt-a", "taobao"), channel("cnt-b", "jd")]
+    orders = [
+        Order(
+            number=f"CNT{seed}-{i}",
+            channel=rnd.choice(channels),
+            external_id=f"{seed}-{i}",
+            status=rnd.choice(OrderStatus.values),
+            order_type=rnd.choice(OrderType.values),
+            classes=rnd.choice(LABEL_SETS),
+            total_amount=D(rnd.randrange(1, 3000)),
+        )
+        for i in range(n)
+    ]
+    return Order.objects.bulk_create(orders)
+
+
+def test_counts_follow_every_kind_of_write():
+    orders = make_orders(120)
+    assert held_counts() == live_counts()
+    one, two, three = orders[:3]
+    # save() of one field, a full save(), a change of class list, type and channel
+    one.status = OrderStatus.APPROVED
+    one.save(update_fields=["status"])
+    two.classes = ["large", "src-jd", "vip"]
+    two.order_type = OrderType.COD
+    two.save()
+    three.channel = channel("cnt-c", "shopify")
+    three.save()
+    assert held_counts() == live_counts()
+    # a save changing nothing counted, a queryset update, a delete and a queryset delete
+    one.customer_name = "李四"
+    one.save()
+    Order.objects.filter(status=OrderStatus.PENDING_REVIEW).update(status=OrderStatus.ON_HOLD)
+    Order.objects.filter(pk__in=[o.pk for o in orders[10:20]]).update(classes=["small"])
+    orders[30].delete()
+    Order.objects.filter(pk__in=[o.pk for o in orders[40:50]]).delete()
+    assert held_counts() == live_counts()
+    # plain SQL, the way a bulk intake writes
+    ch = channel("cnt-a", "taobao")
+    with connection.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO orders_order (number, channel_id, shop, external_id, external_number, order_type, tags,"
+            " classes, customer_name, customer_phone, customer_email, customer_id_card, buyer_id, country, province,"
+            " city, district, address_detail, postcode, address_raw, buyer_note, seller_note, currency, goods_amount,"
+            " shipping_amount, discount_amount, tax_amount, taxes_included, total_amount, paid_amount,"
+            " payment_method, payment_status, transaction_id, status, problems, source, source_hash, content_key,"
+            " version, created_at, updated_at) VALUES (%s, %s, '', %s, '', 'normal', '[]', %s, '', '', '', '', '',"
+            " 'CN', '', '', '', '', '', '', '', '', 'CNY', 0, 0, 0, 0, %s, 0, 0, '', 'unpaid', '', 'received', '[]',"
+            " '', '', '', 0, %s, %s)",
+            [
+                (f"RAW{i}", ch.pk, f"raw-{i}", json.dumps(LABEL_SETS[i % 3]), True, "2026-01-01", "2026-01-01")
+                for i in range(5)
+            ],
+        )
+    assert held_counts() == live_counts()
+
+
+def test_counts_follow_intake_and_correction():
+    default_rules()
+    product("SKU-0001")
+    ch = channel()
+    items = [incoming(f"I{i}", customer_phone=f"1390000{i:04d}") for i in range(6)]
+    items.append(incoming("BAD", customer_phone="123"))
+    items.append(incoming("BIG", lines=[], paid_amount=D("0")))
+    ingest_many(channel=ch, incomings=items, actor=Actor.channel("t"), source="webhook")
+    assert Order.objects.count() == 8
+    assert held_counts() == live_counts()
+    # the platform cancels one: a status change through the actions
+    ingest_many(channel=ch, incomings=[incoming("I1", cancelled=True)], actor=Actor.channel("t"), source="webhook")
+    assert held_counts() == live_counts()
+
+
+@pytest.mark.parametrize("label", ["vip", "VIP", "large", "src", "src-jd", "vip-gold", "vip2", "nothing"])
+def test_class_filter_matches_exactly_the_orders_with_that_class(label):
+    make_orders(150)
+    flt = selectors.OrderFilter.from_params(QueryDict(f"class={label}"))
+    found = set(flt.apply(Order.objects.all()).values_list("pk", flat=True))
+    # The meaning it always had: the quoted label, case-insensitive, in the list's JSON.
+    expected = {
+        pk
+        for pk, classes in Order.objects.values_list("pk", "classes")
+        if f'"{label.lower()}"' in json.dumps(classes).lower()
+    }
+    assert found == expected
+    if label in ("vip", "large"):
+        assert expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "status=pending_review",
+        "status=pending_review&status=invalid",
+        "class=vip",
+        "class=large&status=approved",
+        "type=cod&class=vip",
+        "channel={b}",
+        "channel={b}&status=approved&class=src-jd",
+        "amount_min=1000",
+        "amount_max=500&class=small",
+        "date_from=2020-01-01&status=approved",
+    ],
+)
+def test_list_counts_equal_counting_the_orders(query, admin_user):
+    make_orders(200)
+    query = query.format(b=channel("cnt-b", "jd").pk)
+    flt = selectors.OrderFilter.from_params(QueryDict(query))
+    counts = selectors.list_counts(admin_user, flt)
+    without_status = list(flt.apply(Order.objects.all(), with_status=False).values_list("status", flat=True))
+    assert counts.statuses == dict(Counter(without_status))
+    matching = list(flt.apply(Order.objects.all()).values_list("classes", flat=True))
+    assert counts.total == len(matching)
+    labels = ["small", "large", "vip", "src-jd", "presale"]
+    assert counts.classes(labels) == {label: sum(label in c for c in matching) for label in labels}
+    expected_count = len(matching) if flt.countable else None
+    assert selectors.count_for(admin_user, flt) == expected_count
+
+
+def test_counts_and_api_count_keep_to_the_users_channels(client, make_user):
+    from oms.accounts.models import UserProfile
+
+    make_orders(100)
+    a, b = channel("cnt-a", "taobao"), channel("cnt-b", "jd")
+    user = make_user("viewer")
+    profile, _ = UserProfile.objects.get_or_create(user=user)
+    profile.channels.set([b])
+    client.force_login(user)
+    flt = selectors.OrderFilter.from_params(QueryDict("class=vip"))
+    in_b = Order.objects.filter(channel=b, pk__in=flt.apply(Order.objects.all()))
+    assert selectors.list_counts(user, flt).total == in_b.count() > 0
+    body = client.get("/api/v1/orders/", {"class": "vip"}).json()
+    assert body["count"] == in_b.count()
+    assert {row["id"] for row in body["results"]} <= set(in_b.values_list("pk", flat=True))
+    body = client.get("/api/v1/orders/", {"channel": a.pk}).json()
+    assert body["count"] == 0 and body["results"] == []
+
+
+def test_list_page_total_and_pages_from_the_counts(client, admin_user):
+    make_orders(130)
+    client.force_login(admin_user)
+    response = client.get("/orders/", {"class": "vip"})
+    expected = sum("vip" in c for c in Order.objects.values_list("classes", flat=True))
+    assert response.context["total"] == expected
+    assert response.context["page"].paginator.count == expected
+    body = client.get("/api/v1/orders/", {"class": "vip", "page_size": 10}).json()
+    assert body["count"] == expected and len(body["results"]) == min(10, expected)
