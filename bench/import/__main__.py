@@ -180,6 +180,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="bench/import")
     parser.add_argument("--orders", type=int, default=1_000_000 if full else 20_000)
     parser.add_argument("--profile", action="store_true", help="cProfile the import and print the top functions")
+    parser.add_argument(
+        "--in-process", action="store_true", help="read and check in the importing process (no second process)"
+    )
+    parser.add_argument("--batch-size", type=int, default=0, help="orders per batch (default: the parameter's)")
     parser.add_argument("--workdir", default="", help="keep files here instead of a temporary directory")
     args = parser.parse_args()
 
@@ -192,6 +196,10 @@ def main() -> int:
     import django
 
     django.setup()
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("oms.channels.importer").setLevel(logging.INFO)
     from django.core.management import call_command
 
     from oms.channels import actions, importer
@@ -207,6 +215,12 @@ def main() -> int:
     )
 
     call_command("migrate", verbosity=0)
+    from oms.system import params
+
+    if args.in_process:
+        params.set_value("channels.import_parallel_min_rows", 0)
+    if args.batch_size:
+        params.set_value("channels.import_batch_size", args.batch_size)
     channel = actions.save_channel(actor=Actor.system("bench"), code="bench", platform="file")
     Product.objects.bulk_create(
         [Product(sku=f"SKU-{p:04d}", name=f"商品 {p}") for p in range(1, N_PRODUCTS + 1)], ignore_conflicts=True

@@ -49,4 +49,16 @@ register(
         min=10,
         max=10000,
     ),
+    Param(
+        "channels.import_parallel_min_rows",
+        "int",
+        20000,
+        _("Rows from which a bulk import reads the file in a second process"),
+        _(
+            "A large file is read and checked in a second process while the first one stores the orders, "
+            "which uses a second processor core. 0 turns this off."
+        ),
+        min=0,
+        max=100_000_000,
+    ),
 )

@@ -196,8 +196,10 @@ def _sqlite_count(db: Path, sql: str) -> int:
 
 
 @pytest.mark.slow
-def test_oms_import_killed_mid_file_then_rerun_has_every_order_once(tmp_path: Path) -> None:
-    """A real `oms import` process is SIGKILLed mid-file; the same command again finishes the job."""
+@pytest.mark.parametrize("beside", [False, True], ids=["in-process", "second-process"])
+def test_oms_import_killed_mid_file_then_rerun_has_every_order_once(tmp_path: Path, beside: bool) -> None:
+    """A real `oms import` process is SIGKILLed mid-file; the same command again finishes the job.
+    Both ways of reading the file: in the importing process, and in a second process beside it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMS_DATABASE")}
     env.update(OMS_DATA_DIR=str(tmp_path / "data"), OMS_HUEY_IMMEDIATE="1")
     oms = [sys.executable, "-m", "oms.cli"]
@@ -209,7 +211,10 @@ def test_oms_import_killed_mid_file_then_rerun_has_every_order_once(tmp_path: Pa
     assert run("channel", "add", "bulk", "--platform", "file").returncode == 0
     assert (
         run(
-            "shell", "-c", "from oms.system import params; params.set_value('channels.import_batch_size', 50)"
+            "shell",
+            "-c",
+            "from oms.system import params; params.set_value('channels.import_batch_size', 50); "
+            f"params.set_value('channels.import_parallel_min_rows', {1 if beside else 0})",
         ).returncode
         == 0
     )
@@ -252,3 +257,52 @@ def test_oms_import_killed_mid_file_then_rerun_has_every_order_once(tmp_path: Pa
     third = run("import", str(path), "--channel", "bulk", "--no-progress")
     assert third.returncode == 0 and f"unchanged {n}" in third.stdout
     assert _sqlite_count(db, "SELECT COUNT(*) FROM orders_order") == n
+
+
+def _snapshot(channel: Any) -> list[tuple[Any, ...]]:
+    """What an import stored for a channel, without ids, numbers and times."""
+    out = []
+    for o in Order.objects.filter(channel=channel).prefetch_related("lines", "events").order_by("external_id"):
+        lines = [(ln.line_no, ln.platform_sku, ln.sku, ln.quantity, ln.unit_price) for ln in o.lines.all()]
+        events = [(e.type, e.status_to, e.payload.get("problems"), e.payload.get("classes")) for e in o.events.all()]
+        out.append(
+            (o.external_id, o.status, o.customer_phone, o.province, o.city, o.district, o.total_amount, o.classes)
+            + (tuple(p["code"] for p in o.problems), o.source_hash, o.content_key, tuple(lines), tuple(events))
+        )
+    return out
+
+
+def test_reading_in_a_second_process_stores_the_same_as_in_process(
+    transactional_db: Any, tmp_path: Path, caplog: Any
+) -> None:
+    import logging
+
+    from oms.channels import actions
+    from oms.core.actor import Actor
+    from oms.system import params
+
+    path = tmp_path / "orders.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["order_id", "customer_name", "phone", "address", "sku", "quantity", "unit_price", "total"])
+        for i in range(120):
+            phone = "13800138000" if i % 7 else "12345"  # some invalid phones
+            total = "19.80" if i % 11 else "1.00"  # some totals that do not add up
+            w.writerow([f"P-{i:04d}", "王芳", phone, f"浙江省 杭州市 西湖区 文三路 {i}号", "X-1", 2, "9.90", total])
+        w.writerow(["", "", "", "", "", "", "", ""])
+        w.writerow(["P-bad", "李雷", "13800138000", "上海市 浦东新区 世纪大道 1号", "X-1", "two", "9.90", ""])
+    params.set_value("channels.import_batch_size", 25)
+    results = {}
+    for beside in (False, True):
+        params.set_value("channels.import_parallel_min_rows", 1 if beside else 0)
+        channel = actions.save_channel(actor=Actor.system("test"), code=f"c{int(beside)}", platform="file")
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="oms.channels.importer"):
+            job = run_import(channel, [path], "csv")
+        assert job.status == ImportStatus.DONE, job.error
+        assert ("prepared in a second process" in caplog.text) is beside
+        counts = (job.imported, job.invalid, job.rejected, job.processed_orders, job.last_row)
+        results[beside] = (counts, [r["row"] for r in job.rejected_rows], _snapshot(channel))
+    assert results[False][0] == (120, results[False][0][1], 1, 120, 123)
+    assert results[False][0][1] > 0  # the invalid ones were kept, as invalid
+    assert results[True] == results[False]
