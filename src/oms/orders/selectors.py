@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -97,6 +97,20 @@ class OrderFilter:
         on the small table; the orders are then matched by equality with one of those lists."""
         return OrderCount.objects.filter(classes__icontains=f'"{self.klass}"', n__gt=0).values("classes")
 
+    def range_bounds(self) -> list[tuple[str, Any]]:
+        """The date and amount bounds as (lookup, value): `created_at__gte`, ..., `total_amount__lte`."""
+        tz = timezone.get_current_timezone()
+        bounds: list[tuple[str, Any]] = []
+        if self.date_from:
+            bounds.append(("created_at__gte", datetime.combine(self.date_from, time.min, tzinfo=tz)))
+        if self.date_to:
+            bounds.append(("created_at__lte", datetime.combine(self.date_to, time.max, tzinfo=tz)))
+        if self.amount_min is not None:
+            bounds.append(("total_amount__gte", self.amount_min))
+        if self.amount_max is not None:
+            bounds.append(("total_amount__lte", self.amount_max))
+        return bounds
+
     def apply(self, qs: QuerySet, *, with_status: bool = True) -> QuerySet:
         if with_status and self.statuses:
             qs = qs.filter(status__in=self.statuses)
@@ -106,15 +120,8 @@ class OrderFilter:
             qs = qs.filter(classes__in=self.class_lists())
         if self.order_type:
             qs = qs.filter(order_type=self.order_type)
-        tz = timezone.get_current_timezone()
-        if self.date_from:
-            qs = qs.filter(created_at__gte=datetime.combine(self.date_from, time.min, tzinfo=tz))
-        if self.date_to:
-            qs = qs.filter(created_at__lte=datetime.combine(self.date_to, time.max, tzinfo=tz))
-        if self.amount_min is not None:
-            qs = qs.filter(total_amount__gte=self.amount_min)
-        if self.amount_max is not None:
-            qs = qs.filter(total_amount__lte=self.amount_max)
+        for lookup, value in self.range_bounds():
+            qs = qs.filter(**{lookup: value})
         if self.q:
             qs = qs.filter(pk__in=search_ids(self.q))
         return qs
@@ -190,12 +197,19 @@ def list_counts(user: Any, flt: OrderFilter) -> ListCounts:
     With filters on status, channel, type and class only (the usual case, and the first page), from
     OrderCount: a few hundred rows whatever the number of orders. With a date, amount or search
     filter, one GROUP BY (status, class list) over the matching orders instead of one per kind."""
+    grouped: Any
     if flt.countable:
-        rows = _count_rows(user, flt)
-        grouped = rows.order_by().values_list("status", "classes").annotate(total=Sum("n"))
+        grouped = _count_rows(user, flt).order_by().values_list("status", "classes").annotate(total=Sum("n"))
+    elif (outside := _wide_range_complement(flt)) is not None:
+        grouped = _subtract(
+            _count_rows(user, flt).order_by().values_list("status", "classes").annotate(total=Sum("n")),
+            [
+                _grouped_orders(user, replace(flt, date_from=None, date_to=None, amount_min=None, amount_max=None), q)
+                for q in outside
+            ],
+        )
     else:
-        qs = flt.apply(orders_for(user), with_status=False)
-        grouped = qs.order_by().values_list(Coalesce("status", Value("")), "classes").annotate(total=Count("pk"))
+        grouped = _grouped_orders(user, flt)
     statuses: dict[str, int] = {}
     by_classes: dict[str, tuple[list[str], int]] = {}
     for status, classes, n in grouped:
@@ -205,6 +219,47 @@ def list_counts(user: Any, flt: OrderFilter) -> ListCounts:
             held = by_classes.get(key)
             by_classes[key] = (classes, n + (held[1] if held else 0))
     return ListCounts(statuses=statuses, class_lists=list(by_classes.values()), selected=list(flt.statuses))
+
+
+def _grouped_orders(user: Any, flt: OrderFilter, extra: Q | None = None) -> Any:
+    """(status, class list, n) over the orders matching `flt` without its status part."""
+    qs = flt.apply(orders_for(user), with_status=False)
+    if extra is not None:
+        qs = qs.filter(extra)
+    return qs.order_by().values_list(Coalesce("status", Value("")), "classes").annotate(total=Count("pk"))
+
+
+WIDE_RANGE = 0.5  # share of all orders above which a range is counted as "all minus outside"
+
+
+def _wide_range_complement(flt: OrderFilter) -> list[Q] | None:
+    """For a filter whose only part OrderCount cannot answer is one date range or one amount range
+    that holds most orders ("since January 1st"): the conditions for the orders outside that range,
+    one per side. Counting those and subtracting them from OrderCount reads the smaller part. None
+    when the range is narrow (count it directly) or the filter has a search or both kinds of range."""
+    if flt.q:
+        return None
+    bounds = flt.range_bounds()
+    fields = {lookup.split("__")[0] for lookup, _ in bounds}
+    if len(fields) != 1:
+        return None
+    inside = Order.objects.order_by().filter(**dict(bounds)).count()  # one index range, index only
+    everything = OrderCount.objects.aggregate(total=Sum("n"))["total"] or 0
+    if inside <= everything * WIDE_RANGE:
+        return None
+    opposite = {"gte": "lt", "lte": "gt"}
+    return [Q(**{f"{field}__{opposite[op]}": value}) for field, op, value in ((*k.split("__"), v) for k, v in bounds)]
+
+
+def _subtract(whole: Any, parts: list[Any]) -> list[tuple[str, Any, int]]:
+    """(status, class list, n) of `whole` minus those of each of `parts`."""
+    totals: dict[tuple[str, str], tuple[str, Any, int]] = {}
+    for sign, rows in [(1, whole)] + [(-1, part) for part in parts]:
+        for status, classes, n in rows:
+            key = (status, repr(classes))
+            held = totals.get(key)
+            totals[key] = (status, classes, (held[2] if held else 0) + sign * n)
+    return [row for row in totals.values() if row[2] > 0]
 
 
 def _count_rows(user: Any, flt: OrderFilter) -> QuerySet:

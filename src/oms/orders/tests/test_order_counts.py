@@ -16,7 +16,7 @@ from oms.orders import selectors
 from oms.orders.choices import OrderStatus, OrderType
 from oms.orders.intake import ingest_many
 from oms.orders.models import Order, OrderCount
-from oms.orders.tests.factories import channel, default_rules, incoming, product
+from oms.orders.tests.factories import at, channel, default_rules, incoming, product
 
 pytestmark = pytest.mark.django_db
 
@@ -154,10 +154,19 @@ def test_class_filter_matches_exactly_the_orders_with_that_class(label):
         "amount_min=1000",
         "amount_max=500&class=small",
         "date_from=2020-01-01&status=approved",
+        # ranges holding most orders: counted as all minus the orders outside
+        "date_from=2019-01-01",
+        "date_from=2020-01-01&date_to=2100-01-01&class=vip",
+        "date_to=2100-12-31&channel={b}&status=approved",
+        "amount_min=2&type=cod",
+        "amount_min=2&amount_max=2900",
+        "amount_max=100000&status=pending_review&status=invalid",
+        "date_from=2019-01-01&amount_min=2",
     ],
 )
 def test_list_counts_equal_counting_the_orders(query, admin_user):
-    make_orders(200)
+    orders = make_orders(200)
+    Order.objects.filter(pk__in=[o.pk for o in orders[::3]]).update(created_at=at("2020-06-01 12:00:00"))
     query = query.format(b=channel("cnt-b", "jd").pk)
     flt = selectors.OrderFilter.from_params(QueryDict(query))
     counts = selectors.list_counts(admin_user, flt)
@@ -218,3 +227,17 @@ def test_missing_triggers_are_put_back_after_migrate_and_the_counts_refilled():
     assert counts.ensure_triggers() is False  # all there: nothing done
     Order.objects.filter(status=OrderStatus.APPROVED).update(status=OrderStatus.CONFIRMED)
     assert held_counts() == live_counts()
+
+
+def test_a_range_holding_most_orders_is_counted_from_outside():
+    orders = make_orders(60)
+    Order.objects.filter(pk__in=[o.pk for o in orders[:10]]).update(created_at=at("2020-06-01 12:00:00"))
+
+    def sides(query):
+        return selectors._wide_range_complement(selectors.OrderFilter.from_params(QueryDict(query)))
+
+    assert sides("date_from=2021-01-01") is not None  # 50 of 60 inside: count the 10 outside
+    assert sides("date_to=2021-01-01") is None  # 10 of 60 inside: count them
+    assert len(sides("date_from=2019-01-01&date_to=2100-01-01")) == 2
+    assert sides("date_from=2019-01-01&amount_min=0") is None  # two kinds of range
+    assert sides("date_from=2019-01-01&q=13800000000") is None
