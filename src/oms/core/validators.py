@@ -45,6 +45,17 @@ class Phone:
 _CN_MOBILE_TEXT = re.compile(r"1\d{10}")
 
 
+@lru_cache(maxsize=65536)
+def _cn_type_by_segment(segment: str) -> int:
+    """The type of every 11-digit +86 number starting with this 7-digit segment (号段).
+
+    China allocates mobile numbers by 7-digit segment, and libphonenumber's CN patterns for
+    11-digit numbers starting with 1 decide on those first 7 digits alone (checked over every
+    segment in core/tests/test_validators.py), so one lookup per segment serves a whole import."""
+    number = phonenumbers.PhoneNumber(country_code=86, national_number=int(segment + "0000"))
+    return int(phonenumbers.number_type(number))
+
+
 # Small on purpose: intake asks twice in a row for the same number (normalise, then check); a
 # big cache of distinct numbers only holds memory during a long import.
 @lru_cache(maxsize=4096)
@@ -56,8 +67,7 @@ def parse_phone(raw: str, region: str = "CN") -> Phone | None:
     if region == "CN" and _CN_MOBILE_TEXT.fullmatch(text):
         # The common case (11 digits typed as 13812348000): skip the generic parser and classify
         # once; for +86 "valid" is exactly "has a known type" (is_valid_number for a one-region code).
-        number = phonenumbers.PhoneNumber(country_code=86, national_number=int(text))
-        kind = phonenumbers.number_type(number)
+        kind = _cn_type_by_segment(text[:7])
         if kind == phonenumbers.PhoneNumberType.UNKNOWN:
             return None
         mobile = kind in _MOBILE_TYPES

@@ -58,19 +58,18 @@ class _Plan:
             ", ".join(["%s"] * len(ordered)),
         )
         self.defaults = {f.attname: f.get_default() for f in passed + prepped if not callable(f.default)}
-        self.callable_defaults = [(f.attname, f) for f in passed + prepped if callable(f.default)]
+        self.callable_defaults = {f.attname: f for f in passed + prepped if callable(f.default)}
+        self.names = frozenset(f.attname for f in passed + prepped)
         names = [f.attname for f in passed]
         self.get_passed = itemgetter(*names) if len(names) > 1 else (lambda d, n=names[0]: (d[n],))
         self.conn = conn
 
     def complete(self, values: dict[str, Any]) -> None:
         """Fill in the defaults of the fields `values` leaves out (in place)."""
-        for name, default in self.defaults.items():
-            if name not in values:
-                values[name] = default
-        for name, f in self.callable_defaults:
-            if name not in values:
-                values[name] = f.get_default()
+        missing = self.names - values.keys()
+        for name in missing:
+            f = self.callable_defaults.get(name)
+            values[name] = f.get_default() if f is not None else self.defaults[name]
 
     def row(self, values: dict[str, Any], now_db: Any) -> tuple[Any, ...]:
         conn = self.conn
@@ -98,8 +97,8 @@ def _plan(model: type[models.Model], alias: str = DEFAULT_DB_ALIAS) -> _Plan:
 
 
 def insert_rows(model: type[models.Model], objs: Sequence[Any]) -> None:
-    """INSERT model instances (or Rows) with one executemany, without ids back. auto_now and
-    auto_now_add fields get one shared timestamp, set on the objects too."""
+    """INSERT model instances, Rows or dicts of attribute values with one executemany, without ids
+    back. auto_now and auto_now_add fields get one shared timestamp, set on the objects too."""
     if not objs:
         return
     plan = _plan(model)
@@ -107,7 +106,7 @@ def insert_rows(model: type[models.Model], objs: Sequence[Any]) -> None:
     now_db = plan.now_fields[0].get_db_prep_save(now, plan.conn) if plan.now_fields else None
     rows = []
     for obj in objs:
-        values = obj.__dict__
+        values = obj if obj.__class__ is dict else obj.__dict__
         plan.complete(values)
         for f in plan.now_fields:
             values[f.attname] = now

@@ -481,13 +481,15 @@ def store(ctx: Context, prepared: list[Prepared]) -> list[IngestResult]:
             for order in to_create:
                 order.pk = pks[order.external_id]
                 order._state.adding = False
-        new_lines: list[Row] = []
+        new_lines: list[dict[str, Any]] = []
         new_events: list[Row] = []
         alerts: list[Row] = []
         for order, i in zip(to_create, new_index, strict=True):
             p = prepared[i]
             pk = order.pk
-            new_lines.extend(Row(order_id=pk, **lv) for lv in p.line_values)
+            for lv in p.line_values:
+                lv["order_id"] = pk
+            new_lines.extend(p.line_values)
             new_events.append(
                 _event(
                     ctx,

@@ -7,10 +7,12 @@ the channel, duplicates held) and applies the results.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import operator as operator_module
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -318,36 +320,64 @@ class RuleSpec:
     label: str
 
 
-def _compare(actual: Any, operator: str, value: str) -> bool:
+_ORDERING = {
+    "eq": operator_module.eq,
+    "ne": operator_module.ne,
+    "lt": operator_module.lt,
+    "lte": operator_module.le,
+    "gt": operator_module.gt,
+    "gte": operator_module.ge,
+}
+
+
+@lru_cache(maxsize=1024)
+def _test(operator: str, value: str) -> Callable[[Any], bool]:
+    """`actual operator value` as a function of actual, with the value parsed once (classification
+    runs for every order of a million-order import)."""
     if operator == "in":
-        options = {v.strip() for v in value.split(",") if v.strip()}
-        return str(actual) in options
+        options = frozenset(v.strip() for v in value.split(",") if v.strip())
+        return lambda actual: str(actual) in options
     if operator == "contains":
-        return value in str(actual)
+        return lambda actual: value in str(actual)
     if operator == "between":  # "low,high": low <= actual < high
         try:
             low, high = (Decimal(v.strip()) for v in value.split(",", 1))
-            return low <= Decimal(str(actual)) < high
         except (InvalidOperation, ValueError):
-            return False
-    if isinstance(actual, Decimal):
-        try:
-            expected: Any = Decimal(value)
-        except InvalidOperation:
-            return False
-    else:
-        expected = value
+            return lambda actual: False
+
+        def between(actual: Any) -> bool:
+            try:
+                amount = actual if isinstance(actual, Decimal) else Decimal(str(actual))
+                return bool(low <= amount < high)
+            except (ArithmeticError, ValueError):
+                return False
+
+        return between
+    compare = _ORDERING.get(operator)
+    if compare is None:
+        return lambda actual: False
     try:
-        return {
-            "eq": actual == expected,
-            "ne": actual != expected,
-            "lt": actual < expected,
-            "lte": actual <= expected,
-            "gt": actual > expected,
-            "gte": actual >= expected,
-        }[operator]
-    except (KeyError, TypeError):
-        return False
+        number: Decimal | None = Decimal(value)
+    except InvalidOperation:
+        number = None
+
+    def test(actual: Any) -> bool:
+        if isinstance(actual, Decimal):
+            if number is None:
+                return False
+            expected: Any = number
+        else:
+            expected = value
+        try:
+            return bool(compare(actual, expected))
+        except (TypeError, ArithmeticError):
+            return False
+
+    return test
+
+
+def _compare(actual: Any, operator: str, value: str) -> bool:
+    return _test(operator, value)(actual)
 
 
 def rule_matches(rule: RuleSpec, facts: dict[str, Any]) -> bool:
@@ -355,10 +385,11 @@ def rule_matches(rule: RuleSpec, facts: dict[str, Any]) -> bool:
         tags = facts.get("tags") or []
         if rule.operator in ("ne",):
             return rule.value not in tags
-        return any(_compare(t, rule.operator, rule.value) for t in tags)
+        test = _test(rule.operator, rule.value)
+        return any(test(t) for t in tags)
     if rule.field not in facts:
         return False
-    return _compare(facts[rule.field], rule.operator, rule.value)
+    return _test(rule.operator, rule.value)(facts[rule.field])
 
 
 def classify(rules: Iterable[RuleSpec], facts: dict[str, Any]) -> list[str]:
@@ -367,7 +398,9 @@ def classify(rules: Iterable[RuleSpec], facts: dict[str, Any]) -> list[str]:
     labels: list[str] = []
     for rule in rules:
         if rule_matches(rule, facts):
-            label = rule.label.format(**{k: v for k, v in facts.items() if isinstance(v, str)})
+            label = rule.label
+            if "{" in label:
+                label = label.format(**{k: v for k, v in facts.items() if isinstance(v, str)})
             if label and label not in labels:
                 labels.append(label)
     return labels

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -190,3 +191,27 @@ def test_classification():
         "south"
     ]
     assert rules.classify([RuleSpec("amount", "gt", "oops", "x")], facts) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "operator", "value", "facts", "matches"),
+    [
+        ("amount", "between", "100,1000", {"amount": D("99.99")}, False),
+        ("amount", "between", "100,1000", {"amount": D("100")}, True),
+        ("amount", "between", "100,1000", {"amount": D("1000")}, False),
+        ("amount", "between", "oops", {"amount": D("500")}, False),
+        ("amount", "lte", "50", {"amount": D("50.00")}, True),
+        ("amount", "ne", "50", {"amount": D("50.00")}, False),
+        ("amount", "lt", "NaN", {"amount": D("1")}, False),
+        ("order_type", "eq", "cod", {"order_type": "cod"}, True),
+        ("order_type", "lt", "b", {"order_type": "a"}, True),
+        ("tag", "ne", "vip", {"tags": ["new"]}, True),
+        ("tag", "ne", "vip", {"tags": ["vip"]}, False),
+        ("tag", "in", "vip, gold", {"tags": ["new", "gold"]}, True),
+        ("tag", "eq", "vip", {"tags": []}, False),
+        ("province", "contains", "广东", {}, False),
+        ("channel", "unknown-op", "x", {"channel": "x"}, False),
+    ],
+)
+def test_rule_operators(field: str, operator: str, value: str, facts: dict, matches: bool) -> None:
+    assert rules.rule_matches(RuleSpec(field, operator, value, "x"), facts) is matches
