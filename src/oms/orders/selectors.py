@@ -8,10 +8,12 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from oms.core.scoping import scope_of
 from oms.core.validators import mask_id_card, mask_phone
 from oms.orders.choices import OrderStatus, OrderType
 from oms.orders.models import Order, OrderCount
@@ -158,6 +160,32 @@ def search_ids(text: str) -> list[int]:
 
 def orders_for(user: Any) -> QuerySet:
     return Order.objects.restrict(user)
+
+
+WALK_SHARE = 0.05  # share of all orders above which a multi-channel scope is checked row by row
+
+
+def list_orders(user: Any, flt: OrderFilter) -> QuerySet:
+    """The orders of the list (console and API) for `flt`, newest first.
+
+    A user limited to several channels is restricted by `channel_id IN (...)`. SQLite, which keeps no
+    statistics, then reads every order of those channels through the (channel, created_at) index and
+    sorts them for one page (0.1-0.4 s at a million). When those channels hold a fair share of all orders,
+    the same condition is written so that no index serves it (`channel_id + 0 IN (...)`): SQLite walks
+    the list order and checks the channel on each row, which finds a page after a few hundred rows."""
+    qs = flt.apply(orders_for(user))
+    if connection.vendor != "sqlite" or flt.channel:
+        return qs.order_by("-created_at", "-pk")
+    channel_ids = scope_of(user).channel_ids
+    if not channel_ids or len(channel_ids) < 2 or set(Order.scope_fields) != {"channel"}:
+        return qs.order_by("-created_at", "-pk")
+    share = _count_rows(user, flt).aggregate(total=Sum("n"))["total"] or 0
+    everything = OrderCount.objects.aggregate(total=Sum("n"))["total"] or 0
+    if share < everything * WALK_SHARE:
+        return qs.order_by("-created_at", "-pk")
+    # The scope, in a form no index serves (same rows as restrict(); the user is signed in and limited).
+    walk = Order.objects.alias(scope_channel=F("channel_id") + 0).filter(scope_channel__in=sorted(channel_ids))
+    return flt.apply(walk).order_by("-created_at", "-pk")
 
 
 @dataclass

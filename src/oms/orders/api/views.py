@@ -79,11 +79,7 @@ class OrderListCreateView(_OrdersBase):
     def get_queryset(self) -> Any:
         flt = selectors.OrderFilter.from_params(self.request.query_params)
         self.known_count = selectors.count_for(self.request.user, flt)
-        return (
-            flt.apply(Order.objects.restrict(self.request.user))
-            .select_related("channel")
-            .order_by("-created_at", "-pk")
-        )
+        return selectors.list_orders(self.request.user, flt).select_related("channel")
 
     @extend_schema(parameters=FILTER_PARAMS, responses=OrderListSerializer(many=True))
     def get(self, request: Request) -> Response:
