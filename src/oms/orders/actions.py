@@ -38,6 +38,8 @@ EDITABLE_FIELDS = [
     "goods_amount",
     "shipping_amount",
     "discount_amount",
+    "tax_amount",
+    "taxes_included",
     "total_amount",
     "paid_amount",
     "payment_method",

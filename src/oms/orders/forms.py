@@ -52,6 +52,12 @@ class CorrectionForm(forms.Form):
     goods_amount = forms.DecimalField(label=_("Goods amount"), max_digits=14, decimal_places=2)
     shipping_amount = forms.DecimalField(label=_("Shipping fee"), max_digits=14, decimal_places=2)
     discount_amount = forms.DecimalField(label=_("Discount"), max_digits=14, decimal_places=2)
+    tax_amount = forms.DecimalField(label=_("Tax"), max_digits=14, decimal_places=2)
+    taxes_included = forms.BooleanField(
+        label=_("Prices include tax"),
+        required=False,
+        help_text=_("Untick when the tax comes on top: total = goods + shipping − discount + tax."),
+    )
     total_amount = forms.DecimalField(label=_("Total"), max_digits=14, decimal_places=2)
     paid_amount = forms.DecimalField(label=_("Paid"), max_digits=14, decimal_places=2)
     payment_method = forms.CharField(label=_("Payment method"), max_length=50, required=False)

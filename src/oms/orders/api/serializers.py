@@ -47,6 +47,8 @@ class OrderListSerializer(_Masking, serializers.ModelSerializer):
             "goods_amount",
             "shipping_amount",
             "discount_amount",
+            "tax_amount",
+            "taxes_included",
             "total_amount",
             "paid_amount",
             "currency",
@@ -159,6 +161,14 @@ class OrderInSerializer(serializers.Serializer):
     goods_amount = serializers.DecimalField(required=False, allow_null=True, max_digits=14, decimal_places=2)
     shipping_amount = serializers.DecimalField(required=False, default=Decimal("0"), max_digits=14, decimal_places=2)
     discount_amount = serializers.DecimalField(required=False, default=Decimal("0"), max_digits=14, decimal_places=2)
+    tax_amount = serializers.DecimalField(required=False, default=Decimal("0"), max_digits=14, decimal_places=2)
+    taxes_included = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text=_(
+            "True: the amounts already contain the tax. False: the total is goods + shipping − discount + tax."
+        ),
+    )
     total_amount = serializers.DecimalField(required=False, allow_null=True, max_digits=14, decimal_places=2)
     paid_amount = serializers.DecimalField(required=False, default=Decimal("0"), max_digits=14, decimal_places=2)
     payment_method = serializers.CharField(required=False, allow_blank=True, max_length=50)

@@ -80,3 +80,23 @@ def test_correction_recomputes_classes(invalid_order, make_user):
         order_id=invalid_order.pk, actor=clerk, version=None, changes={"total_amount": "5000", "order_type": "urgent"}
     )
     assert "large" in order.classes and "urgent" in order.classes
+
+
+def test_correcting_the_tax_clears_the_total_problem(make_user):
+    default_rules()
+    product("SKU-0001")
+    inc = incoming("TAX1", total_amount=D("113"), paid_amount=D("113"))  # 100 of goods; the tax was forgotten
+    order = ingest(channel=channel(), incoming=inc, actor=Actor.channel("t"), source="webhook").order
+    assert [p["code"] for p in order.problems] == ["order_total_mismatch"]
+    clerk = Actor.for_user(make_user("order_clerk"))
+    order = actions.correct_order(
+        order_id=order.pk,
+        actor=clerk,
+        version=order.version,
+        changes={"tax_amount": "13.00", "taxes_included": False},
+    )
+    assert order.tax_amount == D("13.00") and order.taxes_included is False
+    event = OrderEvent.objects.get(order=order, type="corrected")
+    assert event.payload["changes"] == {"tax_amount": ["0.00", "13.00"], "taxes_included": ["True", "False"]}
+    order = actions.resubmit_order(order_id=order.pk, actor=clerk)
+    assert order.problems == [] and order.status == OrderStatus.PENDING_REVIEW

@@ -50,6 +50,19 @@ def test_create_is_idempotent_by_key_and_by_external_id(api):
     assert Order.objects.filter(external_id="A1").count() == 1
 
 
+def test_create_with_tax_on_top(api):
+    client = api("order_clerk")
+    body = {**BODY, "external_id": "T1", "tax_amount": "13.00", "taxes_included": False, "paid_amount": "113.00"}
+    created = client.post("/api/v1/orders/", body, format="json")
+    assert created.status_code == 201, created.json()
+    order = created.json()["order"]
+    assert order["total_amount"] == "113.00" and order["tax_amount"] == "13.00" and order["taxes_included"] is False
+    assert order["problems"] == []
+    wrong = {**body, "external_id": "T2", "external_number": "NT2", "customer_phone": "13600001111"}
+    problems = client.post("/api/v1/orders/", {**wrong, "total_amount": "100.00"}, format="json").json()["order"]
+    assert [p["code"] for p in problems["problems"]] == ["order_total_mismatch_tax", "paid_mismatch"]
+
+
 def test_create_errors_use_the_project_format(api):
     client = api("order_clerk")
     bad = client.post("/api/v1/orders/", {"channel": "api-test", "lines": "nope"}, format="json")
