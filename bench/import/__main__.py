@@ -193,12 +193,14 @@ def raw_insert_same_schema(csv_path: Path, template: Path, db_path: Path, pragma
     classification, no duplicate lookups."""
     from django.db import connection
 
+    from oms.channels.importer import IMPORT_CACHE_KIB
     from oms.inventory.models import Product
     from oms.orders.models import Order, OrderEvent, OrderLine
 
     copy_database(template, db_path)
     con = sqlite3.connect(db_path, isolation_level=None)
     con.executescript(pragmas)
+    con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")  # as the importer sets it
     con.execute("BEGIN IMMEDIATE")
     channel_id = con.execute("SELECT id FROM channels_channel WHERE code = 'bench'").fetchone()[0]
     product_ids = dict(Product.objects.values_list("sku", "pk"))

@@ -391,15 +391,15 @@ def duplicate_problems(ctx: Context, keys: list[DupKey], exclude_ids: set[str]) 
     held_numbers: dict[str, str] = {}
     not_cancelled = {"status": OrderStatus.CANCELLED}
     if numbers:
-        for ext_no, ext_id, number in select_where_in(
+        # By external number alone, channel and status checked here: with a channel condition in the
+        # query, SQLite may walk the channel's whole index instead of the external number's.
+        for ext_no, ext_id, number, channel_id, status in select_where_in(
             Order,
-            ["external_number", "external_id", "number"],
+            ["external_number", "external_id", "number", "channel", "status"],
             "external_number",
             sorted(numbers),
-            where={"channel": ctx.channel.pk},
-            exclude=not_cancelled,
         ):
-            if ext_id not in exclude_ids:
+            if channel_id == ctx.channel.pk and status != OrderStatus.CANCELLED and ext_id not in exclude_ids:
                 held_numbers.setdefault(ext_no, number)
     held_content: dict[str, list[tuple[str, str, datetime]]] = {}
     if ctx.window.total_seconds() > 0:
