@@ -114,11 +114,9 @@ class Order(models.Model):
 
 
 class OrderCount(models.Model):
-    """How many orders share one (channel, status, order type, class list): the order list's counts
-    per status and per class, and the class filter's set of class lists, without reading the orders.
-
-    Written only by database triggers on orders_order (migration 0007): every insert, delete and
-    change of these four columns, whatever code writes it, in the same transaction. Read-only here."""
+    """How many orders up to OrderCountMark share one (channel, status, order type, class list): the
+    order list's counts per status and per class, and the class filter's set of class lists, without
+    reading the orders. Written only by oms.orders.counts (its fold and triggers). Read-only here."""
 
     channel_id = models.BigIntegerField()
     status = models.CharField(max_length=20)
@@ -136,6 +134,15 @@ class OrderCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id}/{self.status}/{self.order_type}/{self.classes}: {self.n}"
+
+
+class OrderCountMark(models.Model):
+    """One row (id 1): the last order id counted in OrderCount. Written only by oms.orders.counts."""
+
+    last_order_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.last_order_id)
 
 
 class OrderLine(models.Model):

@@ -1,27 +1,22 @@
 """OrderCount: orders per (channel, status, type, class list), kept by triggers on orders_order.
 
-The triggers (oms.orders.counts) count every write to orders_order whatever code makes it (ORM,
-intake's executemany, raw SQL), in the writer's transaction. The table is filled from the orders held."""
+Its triggers and first count were installed here at first; since 0010 they are installed there
+(oms.orders.counts), so a database migrated from scratch gets the current ones only."""
 
 from django.db import migrations, models
 
 
 def create_triggers(apps, schema_editor):
-    from oms.orders import counts
-
-    with schema_editor.connection.cursor() as cursor:
-        counts.install(cursor, schema_editor.connection.vendor)
+    """Nothing now: migration 0010 installs the current triggers and counts (oms.orders.counts)."""
 
 
 def drop_triggers(apps, schema_editor):
     from oms.orders import counts
 
-    vendor = schema_editor.connection.vendor
     with schema_editor.connection.cursor() as cursor:
-        for name in counts.installed_triggers(cursor, vendor):
-            cursor.execute(f"DROP TRIGGER {name}" + (" ON orders_order" if vendor == "postgresql" else ""))
-        if vendor == "postgresql":
-            cursor.execute("DROP FUNCTION IF EXISTS orders_ordercount_apply()")
+        counts.drop_triggers(cursor, schema_editor.connection.vendor)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS orders_ordercount_apply()")
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,36 @@
+"""OrderCount up to a mark (OrderCountMark): new orders are counted by a periodic fold instead of an
+INSERT trigger (28 us per order on SQLite, 20 us on PostgreSQL). The triggers are replaced and
+OrderCount counted afresh (oms.orders.counts.install)."""
+
+from django.db import migrations, models
+
+
+def install(apps, schema_editor):
+    from oms.orders import counts
+
+    with schema_editor.connection.cursor() as cursor:
+        counts.install(cursor, schema_editor.connection.vendor)
+
+
+def uninstall(apps, schema_editor):
+    from oms.orders import counts
+
+    with schema_editor.connection.cursor() as cursor:
+        counts.drop_triggers(cursor, schema_editor.connection.vendor)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("orders", "0009_plain_created_at_index"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="OrderCountMark",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("last_order_id", models.BigIntegerField(default=0)),
+            ],
+        ),
+        migrations.RunPython(install, uninstall),
+    ]
