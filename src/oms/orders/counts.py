@@ -140,9 +140,9 @@ def mark(using: str = "default") -> int:
     return int(row[0]) if row else 0
 
 
-def fold(using: str = "default") -> int:
-    """Count the orders after the mark into OrderCount and move the mark to the last of them, in one
-    short write transaction. Returns how far the mark moved (0: nothing new)."""
+def fold(using: str = "default", upto: int | None = None) -> int:
+    """Count the orders after the mark (up to id `upto`, default all) into OrderCount and move the
+    mark to the last of them, in one short write transaction. Returns how far the mark moved."""
     from django.db import connections, transaction
 
     connection = connections[using]
@@ -155,6 +155,8 @@ def fold(using: str = "default") -> int:
         last = int(row[0])
         cursor.execute("SELECT MAX(id) FROM orders_order")
         top = cursor.fetchone()[0]
+        if top is not None and upto is not None:
+            top = min(top, upto)
         if top is None or top <= last:
             return 0
         cursor.execute(FOLD, [last, top])

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from oms.core.scoping import scope_of
 from oms.core.validators import mask_id_card, mask_phone
+from oms.orders import counts
 from oms.orders.choices import OrderStatus, OrderType
 from oms.orders.models import Order, OrderCount
 
@@ -94,9 +95,10 @@ class OrderFilter:
         )
 
     def class_lists(self) -> QuerySet:
-        """The distinct class lists (as stored) that contain the label: a handful of OrderCount rows.
-        The same match as before (the quoted label, case-insensitive, in the list's JSON text), made
-        on the small table; the orders are then matched by equality with one of those lists."""
+        """The distinct class lists (as stored) that contain the label, of the orders up to the mark:
+        a handful of OrderCount rows. The same match as before (the quoted label, case-insensitive,
+        in the list's JSON text), made on the small table; the orders are then matched by equality
+        with one of those lists."""
         return OrderCount.objects.filter(classes__icontains=f'"{self.klass}"', n__gt=0).values("classes")
 
     def range_bounds(self) -> list[tuple[str, Any]]:
@@ -119,7 +121,10 @@ class OrderFilter:
         if self.channel:
             qs = qs.filter(channel_id=self.channel)
         if self.klass:
-            qs = qs.filter(classes__in=self.class_lists())
+            # Orders up to the mark by their class list; the few after it by the label itself.
+            qs = qs.filter(
+                Q(classes__in=self.class_lists()) | Q(pk__gt=counts.mark(), classes__icontains=f'"{self.klass}"')
+            )
         if self.order_type:
             qs = qs.filter(order_type=self.order_type)
         for lookup, value in self.range_bounds():
@@ -223,19 +228,14 @@ def list_counts(user: Any, flt: OrderFilter) -> ListCounts:
     """The counts of the order list for `flt` as `user` sees it, in one query.
 
     With filters on status, channel, type and class only (the usual case, and the first page), from
-    OrderCount: a few hundred rows whatever the number of orders. With a date, amount or search
-    filter, one GROUP BY (status, class list) over the matching orders instead of one per kind."""
+    OrderCount (a few hundred rows whatever the number of orders) and the orders after its mark. With
+    a date, amount or search filter, one GROUP BY (status, class list) over the matching orders, or
+    over those outside a range that holds most orders."""
     grouped: Any
     if flt.countable:
-        grouped = _count_rows(user, flt).order_by().values_list("status", "classes").annotate(total=Sum("n"))
+        grouped = _counted(user, flt)
     elif (outside := _wide_range_complement(flt)) is not None:
-        grouped = _subtract(
-            _count_rows(user, flt).order_by().values_list("status", "classes").annotate(total=Sum("n")),
-            [
-                _grouped_orders(user, replace(flt, date_from=None, date_to=None, amount_min=None, amount_max=None), q)
-                for q in outside
-            ],
-        )
+        grouped = _subtract(_counted(user, flt), [_grouped_orders(user, _countable_part(flt), q) for q in outside])
     else:
         grouped = _grouped_orders(user, flt)
     statuses: dict[str, int] = {}
@@ -247,6 +247,22 @@ def list_counts(user: Any, flt: OrderFilter) -> ListCounts:
             held = by_classes.get(key)
             by_classes[key] = (classes, n + (held[1] if held else 0))
     return ListCounts(statuses=statuses, class_lists=list(by_classes.values()), selected=list(flt.statuses))
+
+
+def _countable_part(flt: OrderFilter) -> OrderFilter:
+    return replace(flt, date_from=None, date_to=None, amount_min=None, amount_max=None, q="")
+
+
+def _counted(user: Any, flt: OrderFilter) -> list[tuple[str, Any, int]]:
+    """(status, class list, n) for the status, channel, type and class parts of `flt` (status not
+    applied): OrderCount up to the mark, plus a GROUP BY over the orders after it (those since the
+    last fold, a minute's worth at most when the periodic task runs)."""
+    for _attempt in range(3):
+        last = counts.mark()
+        held = list(_count_rows(user, flt).order_by().values_list("status", "classes").annotate(total=Sum("n")))
+        if counts.mark() == last:  # no fold in between: `held` counts exactly the orders up to `last`
+            break
+    return held + list(_grouped_orders(user, _countable_part(flt), Q(pk__gt=last)))
 
 
 def _grouped_orders(user: Any, flt: OrderFilter, extra: Q | None = None) -> Any:
@@ -306,10 +322,7 @@ def count_for(user: Any, flt: OrderFilter) -> int | None:
     """Orders matching `flt` for `user` from OrderCount, or None when the filter needs the orders."""
     if not flt.countable:
         return None
-    rows = _count_rows(user, flt)
-    if flt.statuses:
-        rows = rows.filter(status__in=flt.statuses)
-    return int(rows.aggregate(total=Sum("n"))["total"] or 0)
+    return sum(n for status, _classes, n in _counted(user, flt) if not flt.statuses or status in flt.statuses)
 
 
 def mask_row(row: dict[str, Any], can_see: bool) -> dict[str, Any]:

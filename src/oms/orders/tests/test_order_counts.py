@@ -1,5 +1,6 @@
-"""OrderCount (kept by triggers on orders_order) and the list's counts and class filter built on it:
-the same answers as counting and matching the orders themselves, whatever writes the orders.
+"""OrderCount (orders up to a mark: folded in by counts.fold(), changes followed by triggers) and the
+list's counts and class filter built on it: the same answers as counting and matching the orders
+themselves, whatever writes the orders, before and after a fold.
 Runs on SQLite, and on PostgreSQL with OMS_TEST_DATABASE_URL."""
 
 import json
@@ -12,7 +13,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from oms.core.actor import Actor
-from oms.orders import selectors
+from oms.orders import counts, selectors
 from oms.orders.choices import OrderStatus, OrderType
 from oms.orders.intake import ingest_many
 from oms.orders.models import Order, OrderCount
@@ -33,9 +34,10 @@ LABEL_SETS = [
 
 
 def live_counts() -> Counter:
-    """What OrderCount must hold: orders per (channel, status, type, class list), counted now."""
+    """What OrderCount must hold: orders up to the mark per (channel, status, type, class list)."""
     counted: Counter = Counter()
-    for ch, status, order_type, classes in Order.objects.values_list("channel_id", "status", "order_type", "classes"):
+    rows = Order.objects.filter(pk__lte=counts.mark()).values_list("channel_id", "status", "order_type", "classes")
+    for ch, status, order_type, classes in rows:
         counted[(ch, status, order_type, json.dumps(classes))] += 1
     return counted
 
@@ -68,8 +70,20 @@ def make_orders(n: int, seed: int = 1) -> list[Order]:
     return Order.objects.bulk_create(orders)
 
 
+def test_new_orders_wait_after_the_mark_until_a_fold():
+    make_orders(30)
+    assert counts.mark() == 0 and held_counts() == Counter()
+    top = Order.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    assert counts.fold() == top
+    assert counts.mark() == top and held_counts() == live_counts() and sum(live_counts().values()) == 30
+    assert counts.fold() == 0
+    make_orders(5, seed=2)
+    assert counts.fold() == 5 and sum(held_counts().values()) == 35
+
+
 def test_counts_follow_every_kind_of_write():
     orders = make_orders(120)
+    counts.fold()
     assert held_counts() == live_counts()
     one, two, three = orders[:3]
     # save() of one field, a full save(), a change of class list, type and channel
@@ -106,7 +120,9 @@ def test_counts_follow_every_kind_of_write():
                 for i in range(5)
             ],
         )
-    assert held_counts() == live_counts()
+    assert held_counts() == live_counts()  # not counted yet: after the mark
+    counts.fold()
+    assert held_counts() == live_counts() and Order.objects.filter(pk__gt=counts.mark()).count() == 0
 
 
 def test_counts_follow_intake_and_correction():
@@ -118,6 +134,7 @@ def test_counts_follow_intake_and_correction():
     items.append(incoming("BIG", lines=[], paid_amount=D("0")))
     ingest_many(channel=ch, incomings=items, actor=Actor.channel("t"), source="webhook")
     assert Order.objects.count() == 8
+    counts.fold()
     assert held_counts() == live_counts()
     # the platform cancels one: a status change through the actions
     ingest_many(channel=ch, incomings=[incoming("I1", cancelled=True)], actor=Actor.channel("t"), source="webhook")
@@ -125,8 +142,13 @@ def test_counts_follow_intake_and_correction():
 
 
 @pytest.mark.parametrize("label", ["vip", "VIP", "large", "src", "src-jd", "vip-gold", "vip2", "nothing"])
-def test_class_filter_matches_exactly_the_orders_with_that_class(label):
-    make_orders(150)
+@pytest.mark.parametrize("folded", ["none", "half", "all"])
+def test_class_filter_matches_exactly_the_orders_with_that_class(label, folded):
+    make_orders(100)
+    if folded != "none":
+        counts.fold()
+    if folded == "half":
+        make_orders(50, seed=2)
     flt = selectors.OrderFilter.from_params(QueryDict(f"class={label}"))
     found = set(flt.apply(Order.objects.all()).values_list("pk", flat=True))
     # The meaning it always had: the quoted label, case-insensitive, in the list's JSON.
@@ -164,18 +186,22 @@ def test_class_filter_matches_exactly_the_orders_with_that_class(label):
         "date_from=2019-01-01&amount_min=2",
     ],
 )
-def test_list_counts_equal_counting_the_orders(query, admin_user):
-    orders = make_orders(200)
+@pytest.mark.parametrize("folded", [False, True])
+def test_list_counts_equal_counting_the_orders(query, folded, admin_user):
+    orders = make_orders(150)
+    if folded:  # the first 150 counted in OrderCount, 50 after the mark
+        counts.fold()
+    orders += make_orders(50, seed=2)
     Order.objects.filter(pk__in=[o.pk for o in orders[::3]]).update(created_at=at("2020-06-01 12:00:00"))
     query = query.format(b=channel("cnt-b", "jd").pk)
     flt = selectors.OrderFilter.from_params(QueryDict(query))
-    counts = selectors.list_counts(admin_user, flt)
+    shown = selectors.list_counts(admin_user, flt)
     without_status = list(flt.apply(Order.objects.all(), with_status=False).values_list("status", flat=True))
-    assert counts.statuses == dict(Counter(without_status))
+    assert shown.statuses == dict(Counter(without_status))
     matching = list(flt.apply(Order.objects.all()).values_list("classes", flat=True))
-    assert counts.total == len(matching)
+    assert shown.total == len(matching)
     labels = ["small", "large", "vip", "src-jd", "presale"]
-    assert counts.classes(labels) == {label: sum(label in c for c in matching) for label in labels}
+    assert shown.classes(labels) == {label: sum(label in c for c in matching) for label in labels}
     expected_count = len(matching) if flt.countable else None
     assert selectors.count_for(admin_user, flt) == expected_count
 
@@ -200,7 +226,9 @@ def test_counts_and_api_count_keep_to_the_users_channels(client, make_user):
 
 
 def test_list_page_total_and_pages_from_the_counts(client, admin_user):
-    make_orders(130)
+    make_orders(100)
+    counts.fold()
+    make_orders(30, seed=2)
     client.force_login(admin_user)
     response = client.get("/orders/", {"class": "vip"})
     expected = sum("vip" in c for c in Order.objects.values_list("classes", flat=True))
@@ -215,6 +243,7 @@ def test_missing_triggers_are_put_back_after_migrate_and_the_counts_refilled():
     from oms.orders import counts
 
     make_orders(40)
+    counts.fold()
     vendor = connection.vendor
     with connection.cursor() as cur:
         cur.execute("DROP TRIGGER orders_ordercount_update" + (" ON orders_order" if vendor == "postgresql" else ""))
@@ -232,6 +261,7 @@ def test_missing_triggers_are_put_back_after_migrate_and_the_counts_refilled():
 def test_a_range_holding_most_orders_is_counted_from_outside():
     orders = make_orders(60)
     Order.objects.filter(pk__in=[o.pk for o in orders[:10]]).update(created_at=at("2020-06-01 12:00:00"))
+    counts.fold()  # "most orders" is judged against OrderCount
 
     def sides(query):
         return selectors._wide_range_complement(selectors.OrderFilter.from_params(QueryDict(query)))
@@ -252,6 +282,7 @@ def test_list_orders_for_a_user_of_several_channels_is_the_restricted_list(make_
     make_orders(150)
     a, b, c = channel("cnt-a", "taobao"), channel("cnt-b", "jd"), channel("cnt-c", "shopify")
     Order.objects.filter(pk__in=Order.objects.filter(channel=a).values("pk")[:5]).update(channel=c)
+    counts.fold()  # the share of the user's channels is judged from OrderCount
     user = make_user("viewer")
     profile, _ = UserProfile.objects.get_or_create(user=user)
     profile.channels.set([b, c])
