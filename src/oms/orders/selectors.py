@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from oms.core.scoping import scope_of
@@ -167,26 +167,27 @@ def orders_for(user: Any) -> QuerySet:
     return Order.objects.restrict(user)
 
 
-WALK_SHARE = 0.05  # share of all orders above which a multi-channel scope is checked row by row
-
-
-def list_orders(user: Any, flt: OrderFilter) -> QuerySet:
+def list_orders(user: Any, flt: OrderFilter, rows_needed: int = 500) -> QuerySet:
     """The orders of the list (console and API) for `flt`, newest first.
 
     A user limited to several channels is restricted by `channel_id IN (...)`. SQLite, which keeps no
     statistics, then reads every order of those channels through the (channel, created_at) index and
-    sorts them for one page (0.1-0.4 s at a million). When those channels hold a fair share of all orders,
-    the same condition is written so that no index serves it (`channel_id + 0 IN (...)`): SQLite walks
-    the list order and checks the channel on each row, which finds a page after a few hundred rows."""
+    sorts them for one page (0.1-0.4 s at a million). When walking the list order would find a page
+    sooner (the matching orders are not rare among all), the same condition is written so that no
+    index serves it (`channel_id + 0 IN (...)`): SQLite walks the list order and checks each row.
+    `rows_needed`: how far into the list the caller reads (page number x page size)."""
     qs = flt.apply(orders_for(user))
     if connection.vendor != "sqlite" or flt.channel:
         return qs.order_by("-created_at", "-pk")
     channel_ids = scope_of(user).channel_ids
     if not channel_ids or len(channel_ids) < 2 or set(Order.scope_fields) != {"channel"}:
         return qs.order_by("-created_at", "-pk")
-    share = _count_rows(user, flt).aggregate(total=Sum("n"))["total"] or 0
+    # Walking the list order reads about PAGE / share-of-matching orders for a page; the index reads
+    # every order of the user's channels (and checks the other filters on each).
+    matching = _count_rows(user, flt).aggregate(total=Sum("n"))["total"] or 0
+    in_scope = _count_rows(user, OrderFilter()).aggregate(total=Sum("n"))["total"] or 0
     everything = OrderCount.objects.aggregate(total=Sum("n"))["total"] or 0
-    if share < everything * WALK_SHARE:
+    if not matching or rows_needed * everything / matching > in_scope:
         return qs.order_by("-created_at", "-pk")
     # The scope, in a form no index serves (same rows as restrict(); the user is signed in and limited).
     walk = Order.objects.alias(scope_channel=F("channel_id") + 0).filter(scope_channel__in=sorted(channel_ids))
@@ -262,7 +263,30 @@ def _counted(user: Any, flt: OrderFilter) -> list[tuple[str, Any, int]]:
         held = list(_count_rows(user, flt).order_by().values_list("status", "classes").annotate(total=Sum("n")))
         if counts.mark() == last:  # no fold in between: `held` counts exactly the orders up to `last`
             break
-    return held + list(_grouped_orders(user, _countable_part(flt), Q(pk__gt=last)))
+    return held + _tail_grouped(user, flt, last)
+
+
+def _tail_grouped(user: Any, flt: OrderFilter, last: int) -> list[tuple[str, Any, int]]:
+    """(status, class list, n) of the orders after id `last` matching the channel, type and class
+    parts of `flt`, in the user's scope. Only the id range is left for an index to serve: it holds a
+    few thousand orders, and SQLite (no statistics) would otherwise read whole channels through the
+    (channel, created_at) index to find them."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    qs = Order.objects.filter(pk__gt=last)
+    channel_ids = scope_of(user).channel_ids
+    if set(Order.scope_fields) != {"channel"}:
+        qs = qs.restrict(user)
+    elif channel_ids is not None:
+        qs = qs.alias(tail_scope=F("channel_id") + 0).filter(tail_scope__in=sorted(channel_ids))
+    if flt.channel:
+        qs = qs.alias(tail_channel=F("channel_id") + 0).filter(tail_channel=flt.channel)
+    if flt.order_type:
+        qs = qs.alias(tail_type=Concat("order_type", Value(""))).filter(tail_type=flt.order_type)
+    if flt.klass:
+        qs = qs.filter(classes__icontains=f'"{flt.klass}"')
+    grouped = qs.order_by().values_list(Coalesce("status", Value("")), "classes").annotate(total=Count("pk"))
+    return list(grouped)
 
 
 def _grouped_orders(user: Any, flt: OrderFilter, extra: Q | None = None) -> Any:

@@ -84,7 +84,9 @@ def _list_context(request: HttpRequest, forced_status: str = "") -> dict[str, An
     list_counts = selectors.list_counts(request.user, flt)
     counts = list_counts.statuses
     total = list_counts.total
-    rows_qs = selectors.list_orders(request.user, flt).values(*selectors.LIST_FIELDS)
+    page_number = request.GET.get("page", "")
+    rows_needed = PAGE_SIZE * (int(page_number) if page_number.isdigit() and page_number != "0" else 1)
+    rows_qs = selectors.list_orders(request.user, flt, rows_needed).values(*selectors.LIST_FIELDS)
     paginator = _CountedPaginator(rows_qs, PAGE_SIZE, total)
     page = paginator.get_page(request.GET.get("page"))
     can_see = selectors.can_see_personal_data(request.user)

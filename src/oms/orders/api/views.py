@@ -79,7 +79,10 @@ class OrderListCreateView(_OrdersBase):
     def get_queryset(self) -> Any:
         flt = selectors.OrderFilter.from_params(self.request.query_params)
         self.known_count = selectors.count_for(self.request.user, flt)
-        return selectors.list_orders(self.request.user, flt).select_related("channel")
+        params = self.request.query_params
+        page, size = params.get("page", ""), params.get("page_size", "")
+        rows_needed = (int(size) if size.isdigit() else 50) * (int(page) if page.isdigit() else 1)
+        return selectors.list_orders(self.request.user, flt, max(rows_needed, 1)).select_related("channel")
 
     @extend_schema(parameters=FILTER_PARAMS, responses=OrderListSerializer(many=True))
     def get(self, request: Request) -> Response:
