@@ -306,3 +306,49 @@ def test_reading_in_a_second_process_stores_the_same_as_in_process(
     assert results[False][0] == (120, results[False][0][1], 1, 120, 123)
     assert results[False][0][1] > 0  # the invalid ones were kept, as invalid
     assert results[True] == results[False]
+
+
+@pytest.fixture
+def refuse_external_id(db: Any) -> Any:
+    """A database trigger that refuses to store one order, as a broken row or a constraint would."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TRIGGER test_refuse BEFORE INSERT ON orders_order WHEN NEW.external_id = 'R-BAD' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the database'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF NEW.external_id = 'R-BAD' THEN RAISE EXCEPTION 'refused by the database'; END IF; "
+                "RETURN NEW; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER test_refuse BEFORE INSERT ON orders_order FOR EACH ROW EXECUTE FUNCTION test_refuse()"
+            )
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER test_refuse")
+        else:
+            cursor.execute("DROP TRIGGER test_refuse ON orders_order")
+            cursor.execute("DROP FUNCTION test_refuse()")
+
+
+def test_an_order_the_database_refuses_is_reported_and_the_rest_of_its_batch_is_stored(
+    make_channel: Any, tmp_path: Path, refuse_external_id: Any
+) -> None:
+    channel = make_channel("refusing", Platform.FILE)
+    path = tmp_path / "orders.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["order_id", "customer_name", "phone", "address", "sku", "quantity", "unit_price"])
+        for ext in ("R-1", "R-2", "R-BAD", "R-3"):
+            w.writerow([ext, "王芳", "13800138000", f"浙江省 杭州市 西湖区 文三路 {ext}号", "X-1", 1, "9.90"])
+    job = run_import(channel, [path], "csv")
+    assert job.status == ImportStatus.DONE, job.error
+    assert (job.imported, job.rejected, job.processed_orders, job.last_row) == (3, 1, 4, 5)
+    assert job.rejected_rows[0]["row"] == 4 and "refused by the database" in job.rejected_rows[0]["reason"]
+    assert sorted(Order.objects.filter(channel=channel).values_list("external_id", flat=True)) == ["R-1", "R-2", "R-3"]
