@@ -70,9 +70,11 @@ TYPE_WEIGHTS = {"normal": 88, "presale": 5, "urgent": 3, "cod": 2, "exchange": 1
 PAGE = 50
 
 
-def _setup(work: Path) -> None:
+def _setup(work: Path, database_url: str = "") -> None:
     os.environ["OMS_DATA_DIR"] = str(work / "data")
     os.environ.pop("OMS_DATABASE_URL", None)
+    if database_url:
+        os.environ["OMS_DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oms.config.settings")
     os.environ.setdefault("OMS_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
@@ -237,6 +239,35 @@ def fill(n: int, db_path: Path, channels: list[tuple[int, str, str]], seed: int 
     con.close()
 
 
+def copy_from_sqlite(sqlite_path: Path, channels: list[tuple[int, str, str]]) -> None:
+    """The orders of a filled SQLite bench database into PostgreSQL (COPY), same ids, then ANALYZE."""
+    from django.db import connection
+
+    from oms.orders.models import Order
+
+    src = sqlite3.connect(sqlite_path)
+    by_code = {code: pk for pk, code, _p in channels}
+    channel_map = {pk: by_code[code] for pk, code in src.execute("SELECT id, code FROM channels_channel")}
+    cols = [f.column for f in Order._meta.concrete_fields]
+    channel_at = cols.index("channel_id")
+    bools = {i for i, f in enumerate(Order._meta.concrete_fields) if f.get_internal_type() == "BooleanField"}
+    with connection.cursor() as cur:
+        raw = cur.connection
+        with raw.cursor() as pg, pg.copy(f"COPY orders_order ({', '.join(cols)}) FROM STDIN") as copy:
+            for row in src.execute(f"SELECT {', '.join(cols)} FROM orders_order"):  # noqa: S608
+                values = list(row)
+                values[channel_at] = channel_map[values[channel_at]]
+                for i in bools:
+                    values[i] = bool(values[i])
+                for i, v in enumerate(values):
+                    if isinstance(v, str) and " " in v and len(v) == 26 and v[4] == "-" and v[13] == ":":
+                        values[i] = v + "+00"
+                copy.write_row(values)
+        cur.execute("SELECT setval(pg_get_serial_sequence('orders_order', 'id'), (SELECT MAX(id) FROM orders_order))")
+        cur.execute("ANALYZE orders_order")
+    src.close()
+
+
 CASES: list[tuple[str, str]] = [
     ("first page", ""),
     ("page 2", "page=2"),
@@ -285,11 +316,18 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="print each request's SQL and its query plan")
     parser.add_argument("--only", default="", help="run only the cases whose name contains this")
     parser.add_argument("--tail", type=int, default=5000, help="orders left after OrderCount's mark (not folded)")
+    parser.add_argument(
+        "--postgres",
+        default="",
+        metavar="URL",
+        help="run against this PostgreSQL database, its orders copied from the SQLite one in --workdir",
+    )
     args = parser.parse_args()
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="oms-bench-orderlist-"))
     work.mkdir(parents=True, exist_ok=True)
-    _setup(work)
+    sqlite_path = work / "data" / "oms.sqlite3"
+    _setup(work, args.postgres)
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -322,30 +360,39 @@ def main() -> int:
         channels.sort(key=lambda c: [code for code, _ in CHANNELS].index(c[1]))
         connection.close()
         t = time.perf_counter()
-        fill(args.orders, db_path, channels)
-        size_mb = db_path.stat().st_size / 1e6
+        if args.postgres:
+            copy_from_sqlite(sqlite_path, channels)
+        else:
+            fill(args.orders, db_path, channels)
+        size_mb = db_path.stat().st_size / 1e6 if not args.postgres else 0
         print(f"filled {args.orders:,} orders in {time.perf_counter() - t:.1f}s ({size_mb:.0f} MB)")
     else:
         print(f"reusing {have:,} orders in {db_path} (migrate took {migrate_s:.1f}s)")
     # OrderCount as the periodic fold leaves it: everything but the last TAIL orders (a minute of intake).
-    from oms.orders import counts
+    # (Skipped on a checkout from before OrderCount, to measure a baseline.)
+    try:
+        from oms.orders import counts
+    except ImportError:
+        counts = None
+    if counts is not None:
 
-    t = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute("DELETE FROM orders_ordercount")
-        cur.execute("UPDATE orders_ordercountmark SET last_order_id = 0")
-    counts.fold(upto=max(args.orders - args.tail, 0))
-    fold_s = time.perf_counter() - t
-    t = time.perf_counter()
-    counts.fold()
-    print(
-        f"fold of {args.orders - args.tail:,} orders: {fold_s:.2f}s; of the last {args.tail:,}: "
-        f"{time.perf_counter() - t:.3f}s (then unfolded again for the runs)"
-    )
-    with connection.cursor() as cur:
-        cur.execute("DELETE FROM orders_ordercount")
-        cur.execute("UPDATE orders_ordercountmark SET last_order_id = 0")
-    counts.fold(upto=max(args.orders - args.tail, 0))
+        def unfold() -> None:
+            with connection.cursor() as cur:
+                cur.execute("DELETE FROM orders_ordercount")
+                cur.execute("UPDATE orders_ordercountmark SET last_order_id = 0")
+
+        unfold()
+        t = time.perf_counter()
+        counts.fold(upto=max(args.orders - args.tail, 0))
+        fold_s = time.perf_counter() - t
+        t = time.perf_counter()
+        counts.fold()
+        print(
+            f"fold of {args.orders - args.tail:,} orders: {fold_s:.2f}s; of the last {args.tail:,}: "
+            f"{time.perf_counter() - t:.3f}s (then unfolded again for the runs)"
+        )
+        unfold()
+        counts.fold(upto=max(args.orders - args.tail, 0))
 
     user_model = get_user_model()
     admin = user_model.objects.filter(username="bench-admin").first() or user_model.objects.create_superuser(
@@ -420,16 +467,16 @@ def main() -> int:
                     continue
                 print(f"    {q['time']}s  {sql[:300]}")
                 with connection.cursor() as cur:
-                    cur.execute("EXPLAIN QUERY PLAN " + sql)
+                    cur.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ") + sql)
                     for row in cur.fetchall():
                         print(f"        {row[-1]}")
     print()
     # The counts above the rows on their own (selectors.list_counts), for a few filters.
-    for query in ["", "status=pending_review", "class=vip", "channel={channel}&type=presale"]:
+    for query in [] if counts is None else ["", "status=pending_review", "class=vip", "channel={channel}&type=presale"]:
         query = query.format(**params)
         flt = selectors.OrderFilter.from_params(QueryDict(query))
-        ms, counts = _median_ms(lambda flt=flt: selectors.list_counts(admin, flt), args.repeat)
-        print(f"list_counts {query or 'no filter':<24} {ms:8.1f} ms  ({counts.total:,} orders)")
+        ms, shown = _median_ms(lambda flt=flt: selectors.list_counts(admin, flt), args.repeat)
+        print(f"list_counts {query or 'no filter':<24} {ms:8.1f} ms  ({shown.total:,} orders)")
     return 0
 
 
