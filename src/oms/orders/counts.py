@@ -19,29 +19,42 @@ from __future__ import annotations
 
 from typing import Any
 
+# The UTC month an order was received in: OrderCount's rows are per month, so that a date filter
+# takes its whole months from OrderCount and reads only the orders of its first and last month.
+MONTH = {
+    "sqlite": "strftime('%Y-%m-01', {t}.created_at)",
+    "postgresql": "(date_trunc('month', {t}.created_at AT TIME ZONE 'UTC'))::date",
+}
+KEY = "channel_id, status, order_type, classes, month"
 COUNTED = "OLD.id <= COALESCE((SELECT last_order_id FROM orders_ordercountmark WHERE id = 1), 0)"
 CHANGED = (
     "OLD.channel_id IS NOT NEW.channel_id OR OLD.status IS NOT NEW.status"
     " OR OLD.order_type IS NOT NEW.order_type OR OLD.classes IS NOT NEW.classes"
+    " OR OLD.created_at IS NOT NEW.created_at"
 )
-DECREMENT = (
-    "UPDATE orders_ordercount SET n = n - 1 WHERE channel_id = OLD.channel_id AND status = OLD.status"
-    " AND order_type = OLD.order_type AND classes = OLD.classes;"
-)
-INCREMENT = (
-    "INSERT INTO orders_ordercount (channel_id, status, order_type, classes, n)"
-    " VALUES (NEW.channel_id, NEW.status, NEW.order_type, NEW.classes, 1)"
-    " ON CONFLICT (channel_id, status, order_type, classes) DO UPDATE SET n = orders_ordercount.n + 1;"
-)
+
+
+def _decrement(vendor: str) -> str:
+    old = MONTH[vendor].format(t="OLD")
+    where = "channel_id = OLD.channel_id AND status = OLD.status AND order_type = OLD.order_type"
+    return f"UPDATE orders_ordercount SET n = n - 1 WHERE {where} AND classes = OLD.classes AND month = {old};"  # noqa: S608
+
+
+def _increment(vendor: str) -> str:
+    values = f"NEW.channel_id, NEW.status, NEW.order_type, NEW.classes, {MONTH[vendor].format(t='NEW')}, 1"
+    upsert = f"ON CONFLICT ({KEY}) DO UPDATE SET n = orders_ordercount.n + 1"
+    return f"INSERT INTO orders_ordercount ({KEY}, n) VALUES ({values}) {upsert};"  # noqa: S608
+
 
 SQLITE_TRIGGERS = {
     "orders_ordercount_delete": (
-        f"CREATE TRIGGER orders_ordercount_delete AFTER DELETE ON orders_order WHEN {COUNTED} BEGIN {DECREMENT} END"
+        f"CREATE TRIGGER orders_ordercount_delete AFTER DELETE ON orders_order WHEN {COUNTED}"
+        f" BEGIN {_decrement('sqlite')} END"
     ),
     "orders_ordercount_update": (
         "CREATE TRIGGER orders_ordercount_update"
-        " AFTER UPDATE OF channel_id, status, order_type, classes ON orders_order"
-        f" WHEN ({CHANGED}) AND {COUNTED} BEGIN {DECREMENT} {INCREMENT} END"
+        " AFTER UPDATE OF channel_id, status, order_type, classes, created_at ON orders_order"
+        f" WHEN ({CHANGED}) AND {COUNTED} BEGIN {_decrement('sqlite')} {_increment('sqlite')} END"
     ),
 }
 
@@ -50,9 +63,9 @@ BEGIN
   IF NOT ({COUNTED}) THEN
     RETURN NULL;
   END IF;
-  {DECREMENT}
+  {_decrement("postgresql")}
   IF TG_OP = 'UPDATE' THEN
-    {INCREMENT}
+    {_increment("postgresql")}
   END IF;
   RETURN NULL;
 END $$"""
@@ -63,18 +76,19 @@ POSTGRES_TRIGGERS = {
     ),
     "orders_ordercount_update": (
         "CREATE TRIGGER orders_ordercount_update"
-        " AFTER UPDATE OF channel_id, status, order_type, classes ON orders_order"
+        " AFTER UPDATE OF channel_id, status, order_type, classes, created_at ON orders_order"
         f" FOR EACH ROW WHEN ({CHANGED.replace(' IS NOT ', ' IS DISTINCT FROM ')})"
         " EXECUTE FUNCTION orders_ordercount_apply()"
     ),
 }
 
-FOLD = (
-    "INSERT INTO orders_ordercount (channel_id, status, order_type, classes, n)"
-    " SELECT channel_id, status, order_type, classes, COUNT(*) FROM orders_order WHERE id > %s AND id <= %s"
-    " GROUP BY channel_id, status, order_type, classes"
-    " ON CONFLICT (channel_id, status, order_type, classes) DO UPDATE SET n = orders_ordercount.n + excluded.n"
-)
+
+def _fold_sql(vendor: str) -> str:
+    month = MONTH[vendor].format(t="orders_order")
+    columns = f"channel_id, status, order_type, classes, {month}"
+    upsert = f"ON CONFLICT ({KEY}) DO UPDATE SET n = orders_ordercount.n + excluded.n"
+    select = f"SELECT {columns}, COUNT(*) FROM orders_order WHERE id > %s AND id <= %s GROUP BY {columns}"  # noqa: S608
+    return f"INSERT INTO orders_ordercount ({KEY}, n) {select} {upsert}"
 
 
 def _triggers(vendor: str) -> dict[str, str]:
@@ -127,7 +141,7 @@ def install(cursor: Any, vendor: str) -> None:
         "INSERT INTO orders_ordercountmark (id, last_order_id) SELECT 1, COALESCE(MAX(id), 0) FROM orders_order"
     )
     cursor.execute("SELECT last_order_id FROM orders_ordercountmark WHERE id = 1")
-    cursor.execute(FOLD, [0, cursor.fetchone()[0]])
+    cursor.execute(_fold_sql(vendor), [0, cursor.fetchone()[0]])
 
 
 def mark(using: str = "default") -> int:
@@ -159,7 +173,7 @@ def fold(using: str = "default", upto: int | None = None) -> int:
             top = min(top, upto)
         if top is None or top <= last:
             return 0
-        cursor.execute(FOLD, [last, top])
+        cursor.execute(_fold_sql(connection.vendor), [last, top])
         cursor.execute("UPDATE orders_ordercountmark SET last_order_id = %s WHERE id = 1", [top])
     return int(top) - last
 

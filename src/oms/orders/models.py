@@ -1,6 +1,7 @@
 """The order, its lines and its append-only event log. save() has no side effects; every change
 of state goes through orders.actions."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -122,6 +123,7 @@ class OrderCount(models.Model):
     status = models.CharField(max_length=20)
     order_type = models.CharField(max_length=20)
     classes = models.JSONField(default=list)
+    month = models.DateField(default=date(2000, 1, 1), help_text="First day of the UTC month received in.")
     n = models.BigIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
@@ -129,7 +131,9 @@ class OrderCount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["channel_id", "status", "order_type", "classes"], name="order_count_key")
+            models.UniqueConstraint(
+                fields=["channel_id", "status", "order_type", "classes", "month"], name="order_count_month_key"
+            )
         ]
 
     def __str__(self) -> str:

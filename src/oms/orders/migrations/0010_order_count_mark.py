@@ -1,15 +1,12 @@
 """OrderCount up to a mark (OrderCountMark): new orders are counted by a periodic fold instead of an
-INSERT trigger (28 us per order on SQLite, 20 us on PostgreSQL). The triggers are replaced and
-OrderCount counted afresh (oms.orders.counts.install)."""
+INSERT trigger (28 us per order on SQLite, 20 us on PostgreSQL). The triggers were replaced and
+OrderCount counted afresh here at first; since 0011 that is done there."""
 
 from django.db import migrations, models
 
 
 def install(apps, schema_editor):
-    from oms.orders import counts
-
-    with schema_editor.connection.cursor() as cursor:
-        counts.install(cursor, schema_editor.connection.vendor)
+    """Nothing now: migration 0011 installs the current triggers and counts (oms.orders.counts)."""
 
 
 def uninstall(apps, schema_editor):
