@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -235,6 +235,10 @@ def list_counts(user: Any, flt: OrderFilter) -> ListCounts:
     grouped: Any
     if flt.countable:
         grouped = _counted(user, flt)
+    elif (span := _month_span(flt)) is not None:
+        grouped = _counted(user, flt, span) + [
+            row for q in span.edges for row in _grouped_orders(user, _countable_part(flt), q)
+        ]
     elif (outside := _wide_range_complement(flt)) is not None:
         grouped = _subtract(_counted(user, flt), [_grouped_orders(user, _countable_part(flt), q) for q in outside])
     else:
@@ -254,19 +258,70 @@ def _countable_part(flt: OrderFilter) -> OrderFilter:
     return replace(flt, date_from=None, date_to=None, amount_min=None, amount_max=None, q="")
 
 
-def _counted(user: Any, flt: OrderFilter) -> list[tuple[str, Any, int]]:
+def _counted(user: Any, flt: OrderFilter, span: MonthSpan | None = None) -> list[tuple[str, Any, int]]:
     """(status, class list, n) for the status, channel, type and class parts of `flt` (status not
     applied): OrderCount up to the mark, plus a GROUP BY over the orders after it (those since the
-    last fold, a minute's worth at most when the periodic task runs)."""
+    last fold, a minute's worth at most when the periodic task runs). With `span`: only the orders
+    received in those whole UTC months."""
     for _attempt in range(3):
         last = counts.mark()
-        held = list(_count_rows(user, flt).order_by().values_list("status", "classes").annotate(total=Sum("n")))
+        rows = _count_rows(user, flt)
+        if span is not None:
+            if span.start is not None:
+                rows = rows.filter(month__gte=span.start.date())
+            if span.end is not None:
+                rows = rows.filter(month__lt=span.end.date())
+        held = list(rows.order_by().values_list("status", "classes").annotate(total=Sum("n")))
         if counts.mark() == last:  # no fold in between: `held` counts exactly the orders up to `last`
             break
-    return held + _tail_grouped(user, flt, last)
+    return held + _tail_grouped(user, flt, last, span)
 
 
-def _tail_grouped(user: Any, flt: OrderFilter, last: int) -> list[tuple[str, Any, int]]:
+@dataclass
+class MonthSpan:
+    """Whole UTC months [start, end) inside a date filter (None: open on that side), and the
+    conditions for the parts of the filter outside them (its first and last, partial, month)."""
+
+    start: datetime | None
+    end: datetime | None
+    edges: list[Q]
+
+
+def _month_start(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC)
+    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _next_month(start: datetime) -> datetime:
+    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+
+
+def _month_span(flt: OrderFilter) -> MonthSpan | None:
+    """For a filter whose only part OrderCount cannot answer is a date range holding at least one
+    whole UTC month: those months (from OrderCount) and the partial months at its ends (from the
+    orders, a month at most on each side). None otherwise."""
+    if flt.q or flt.amount_min is not None or flt.amount_max is not None or not (flt.date_from or flt.date_to):
+        return None
+    bounds = dict(flt.range_bounds())
+    low, high = bounds.get("created_at__gte"), bounds.get("created_at__lte")
+    start = end = None
+    if low is not None:
+        start = _month_start(low)
+        if start < low:
+            start = _next_month(start)
+    if high is not None:
+        end = _month_start(high + timedelta(microseconds=1))
+    if start is not None and end is not None and start >= end:
+        return None
+    edges = []
+    if low is not None and start is not None and low < start:
+        edges.append(Q(created_at__gte=low, created_at__lt=start))
+    if high is not None and end is not None and end <= high:
+        edges.append(Q(created_at__gte=end, created_at__lte=high))
+    return MonthSpan(start, end, edges)
+
+
+def _tail_grouped(user: Any, flt: OrderFilter, last: int, span: MonthSpan | None = None) -> list[tuple[str, Any, int]]:
     """(status, class list, n) of the orders after id `last` matching the channel, type and class
     parts of `flt`, in the user's scope. Only the id range is left for an index to serve: it holds a
     few thousand orders, and SQLite (no statistics) would otherwise read whole channels through the
@@ -285,6 +340,12 @@ def _tail_grouped(user: Any, flt: OrderFilter, last: int) -> list[tuple[str, Any
         qs = qs.alias(tail_type=Concat("order_type", Value(""))).filter(tail_type=flt.order_type)
     if flt.klass:
         qs = qs.filter(classes__icontains=f'"{flt.klass}"')
+    if span is not None:
+        qs = qs.alias(tail_created=Coalesce("created_at", "created_at"))
+        if span.start is not None:
+            qs = qs.filter(tail_created__gte=span.start)
+        if span.end is not None:
+            qs = qs.filter(tail_created__lt=span.end)
     grouped = qs.order_by().values_list(Coalesce("status", Value("")), "classes").annotate(total=Count("pk"))
     return list(grouped)
 

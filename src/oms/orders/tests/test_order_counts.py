@@ -304,3 +304,55 @@ def test_list_orders_for_a_user_of_several_channels_is_the_restricted_list(make_
     listed = selectors.list_orders(user, flt, rows_needed=50)
     assert list(listed.values_list("pk")) == expected([a, b])
     assert "+ 0" not in str(listed.query)
+
+
+DATES = [
+    "2025-12-31 23:30:00",
+    "2026-01-01 00:10:00",
+    "2026-01-01 09:00:00",
+    "2026-01-15 12:00:00",
+    "2026-01-31 23:59:59",
+    "2026-02-01 07:59:00",
+    "2026-02-01 08:01:00",
+    "2026-02-28 23:00:00",
+    "2026-03-01 00:00:00",
+    "2026-03-17 10:00:00",
+    "2026-04-30 23:59:00",
+    "2026-05-01 00:00:01",
+]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date_from=2026-01-01",
+        "date_to=2026-02-28",
+        "date_from=2026-01-01&date_to=2026-03-31",
+        "date_from=2026-01-02&date_to=2026-04-29&class=vip",
+        "date_from=2025-12-01&date_to=2026-05-01&status=approved&status=on_hold",
+        "date_from=2026-02-01&date_to=2026-02-28&channel={b}",
+        "date_from=2026-01-20&date_to=2026-02-10",
+        "date_to=2026-04-30&type=cod",
+    ],
+)
+@pytest.mark.parametrize("folded", ["none", "half", "all"])
+def test_date_filters_counted_by_month_equal_counting_the_orders(query, folded, admin_user):
+    orders = make_orders(240)
+    for i, order in enumerate(orders):  # received on the dates around month ends, in Asia/Shanghai
+        Order.objects.filter(pk=order.pk).update(created_at=at(DATES[i % len(DATES)]))
+    if folded == "all":
+        counts.fold()
+    elif folded == "half":
+        counts.fold(upto=orders[120].pk)
+    Order.objects.filter(pk__in=[o.pk for o in orders[::7]]).update(status=OrderStatus.ON_HOLD)
+    flt = selectors.OrderFilter.from_params(QueryDict(query.format(b=channel("cnt-b", "jd").pk)))
+    if "2026-01-02" in query:  # whole UTC months February and March from OrderCount, the ends from the orders
+        assert len(selectors._month_span(flt).edges) == 2
+    shown = selectors.list_counts(admin_user, flt)
+    without_status = list(flt.apply(Order.objects.all(), with_status=False).values_list("status", flat=True))
+    assert shown.statuses == dict(Counter(without_status))
+    matching = list(flt.apply(Order.objects.all()).values_list("classes", flat=True))
+    assert shown.total == len(matching)
+    labels = ["small", "large", "vip", "src-jd", "presale"]
+    assert shown.classes(labels) == {label: sum(label in c for c in matching) for label in labels}
+    assert held_counts() == live_counts()  # the month of each counted order followed its created_at
