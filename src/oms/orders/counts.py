@@ -1,17 +1,17 @@
-"""OrderCount: orders per (channel, status, type, class list) up to a mark (the last order id it
-has counted). The order list reads OrderCount plus the few orders after the mark instead of
-counting every order.
+"""OrderCount: orders per (channel, status, type, class list, UTC month received) up to a mark (the
+last order id it has counted). The order list reads OrderCount plus the few orders after the mark
+instead of counting every order.
 
 Nothing is written per new order: new orders stay after the mark until `fold()` (a periodic task
 every minute, and whoever has just written many orders) counts them with one GROUP BY and moves the
-mark. Changes to an order already counted (status, class list, type, channel) and deletions are
+mark. Changes to an order already counted (status, class list, type, channel, received) and deletions are
 followed by triggers on orders_order, in the writer's transaction, whatever code writes them.
 
 (An INSERT trigger would have done without the mark, but it cost 28 us per order on SQLite, where a
 single-row INSERT with a trigger needs a statement journal, about three times the insert itself, and
 20 us per order on PostgreSQL; an UPDATE trigger costs about 2 us per row.)
 
-Installed by migration 0010 and checked after every `migrate` (`ensure_triggers`): on SQLite, a
+Installed by migration 0011 and checked after every `migrate` (`ensure_triggers`): on SQLite, a
 migration that rebuilds orders_order (Django's way of altering most columns there) drops the
 table's triggers with the old table; they are then created again and OrderCount filled afresh."""
 

@@ -115,9 +115,10 @@ class Order(models.Model):
 
 
 class OrderCount(models.Model):
-    """How many orders up to OrderCountMark share one (channel, status, order type, class list): the
-    order list's counts per status and per class, and the class filter's set of class lists, without
-    reading the orders. Written only by oms.orders.counts (its fold and triggers). Read-only here."""
+    """How many orders up to OrderCountMark share one (channel, status, order type, class list, UTC
+    month received): the order list's counts per status and per class, and the class filter's set of
+    class lists, without reading the orders. Written only by oms.orders.counts (its fold and
+    triggers). Read-only here."""
 
     channel_id = models.BigIntegerField()
     status = models.CharField(max_length=20)
