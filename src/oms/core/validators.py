@@ -45,7 +45,7 @@ class Phone:
 _CN_MOBILE_TEXT = re.compile(r"1\d{10}")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _cn_type_by_segment(segment: str) -> int:
     """The type of every 11-digit +86 number starting with this 7-digit segment (号段).
 
