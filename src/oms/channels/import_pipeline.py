@@ -91,8 +91,26 @@ def can_run_beside() -> bool:
     return not connection.in_atomic_block and ":memory:" not in name and "mode=memory" not in name
 
 
-def chunks_from_child(job: Any, resume_row: int, batch_size: int) -> Iterator[Chunk]:
-    """`prepared_chunks` computed by a child process; raises RuntimeError if the child fails."""
+def peak_memory_mb() -> float:
+    """This process's peak resident memory. VmHWM belongs to the process's own memory map, so, unlike
+    getrusage, it does not include the parent's memory at the fork that started the process."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def chunks_from_child(
+    job: Any, resume_row: int, batch_size: int, stats: dict[str, Any] | None = None
+) -> Iterator[Chunk]:
+    """`prepared_chunks` computed by a child process; raises RuntimeError if the child fails.
+    `stats` receives the child's peak memory (reader_peak_mb) when it finishes."""
     env = dict(os.environ)
     env["OMS_PIPELINE_DB_NAME"] = str(connection.settings_dict["NAME"])
     command = [sys.executable, "-m", "oms.channels.import_pipeline", str(job.pk), str(resume_row), str(batch_size)]
@@ -113,6 +131,8 @@ def chunks_from_child(job: Any, resume_row: int, batch_size: int) -> Iterator[Ch
                 raise RuntimeError(payload)
             else:
                 finished = True
+                if stats is not None and payload:
+                    stats.update(payload)
                 break
     finally:
         child.stdout.close()
@@ -157,7 +177,7 @@ def _child_main(argv: list[str]) -> int:
         pickle.dump(("error", str(exc) or exc.__class__.__name__), out)
         out.flush()
         return 1
-    pickle.dump(("done", None), out)
+    pickle.dump(("done", {"reader_peak_mb": peak_memory_mb()}), out)
     out.flush()
     return 0
 

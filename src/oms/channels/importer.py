@@ -173,6 +173,7 @@ class Runner:
         self.actor = Actor.channel(job.channel.code)
         self.resume_row = job.last_row
         self.ctx: Any = None  # the intake context of the writes, made when the run starts
+        self.stats: dict[str, Any] = {}  # figures of the run, for the log (and the benchmark)
 
     def run(self) -> ImportJob:
         job = self.job
@@ -228,7 +229,7 @@ class Runner:
         threshold = int(params.get("channels.import_parallel_min_rows"))
         beside = threshold > 0 and job.total_rows - self.resume_row >= threshold and pipeline.can_run_beside()
         if beside:
-            chunks = pipeline.chunks_from_child(job, self.resume_row, self.batch_size)
+            chunks = pipeline.chunks_from_child(job, self.resume_row, self.batch_size, self.stats)
         else:
             chunks = pipeline.prepared_chunks(job, self.resume_row, self.batch_size)
         with bulk_page_cache():
@@ -246,13 +247,16 @@ class Runner:
             clock = time.perf_counter()
             stored += clock - now
         # Where the time went: reading and checking (waited for) against storing.
+        self.stats.update(waited=waited, stored=stored, cpu=time.process_time() - cpu)
         log.info(
-            "import %s: %s, waited %.1fs for prepared orders, stored for %.1fs; %.1fs CPU in this process",
+            "import %s: %s, waited %.1fs for prepared orders, stored for %.1fs; %.1fs CPU in this process%s",
             job.pk,
             "prepared in a second process" if beside else "prepared in this process",
             waited,
             stored,
-            time.process_time() - cpu,
+            self.stats["cpu"],
+            f"; reading process peak {self.stats['reader_peak_mb']:.0f} MB" if "reader_peak_mb" in self.stats else "",
+            extra={"import_stats": dict(self.stats)},
         )
 
     def _store(self, items: list[tuple[int, Any]], *, one_by_one: bool) -> list[tuple[int, Any]]:
@@ -337,7 +341,7 @@ PROGRESS_FIELDS = [
 # SQLite's page cache while an import writes. Each order adds entries to a dozen indexes at
 # scattered places; with the default 2 MB cache most of those index pages are read back from the
 # file for every batch once the orders table outgrows it.
-IMPORT_CACHE_KIB = 64 * 1024
+IMPORT_CACHE_KIB = 32 * 1024
 
 
 @contextmanager
