@@ -37,6 +37,7 @@ from oms.channels.models import (
 )
 from oms.channels.tables import FileFormatError, Rejection, count_rows, open_table
 from oms.core.actor import Actor
+from oms.orders import counts
 
 log = logging.getLogger(__name__)
 
@@ -240,13 +241,16 @@ class Runner:
         waited = stored = 0.0
         cpu = time.process_time()
         clock = time.perf_counter()
-        for chunk in chunks:
+        for n, chunk in enumerate(chunks, start=1):
             now = time.perf_counter()
             waited += now - clock
             self._flush(chunk)
+            if n % FOLD_EVERY == 0:
+                counts.fold()  # the list's counts read the orders after the mark: keep them few
             clock = time.perf_counter()
             stored += clock - now
         # Where the time went: reading and checking (waited for) against storing.
+        counts.fold()
         self.stats.update(waited=waited, stored=stored, cpu=time.process_time() - cpu)
         log.info(
             "import %s: %s, waited %.1fs for prepared orders, stored for %.1fs; %.1fs CPU in this process%s",
@@ -361,6 +365,9 @@ def bulk_page_cache() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
+
+# Chunks between two folds of the new orders into the order list's counts (orders.counts).
+FOLD_EVERY = 100
 
 STALE = timedelta(minutes=10)
 

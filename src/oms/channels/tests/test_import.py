@@ -57,6 +57,9 @@ def test_jd_export(make_channel: Any) -> None:
     job = run_import(channel, [SAMPLES / "jd_orders_utf8bom.csv"], "jd")
     assert job.status == ImportStatus.DONE, job.error
     assert job.imported == 2 and job.total_rows == 3
+    from oms.orders.counts import mark
+
+    assert mark() == max(Order.objects.values_list("pk", flat=True))  # the new orders are in the list's counts
     cod = Order.objects.get(external_id="305598765432")
     assert cod.order_type == "cod" and str(cod.total_amount) == "207.00"
     assert Order.objects.get(external_id="305512345678").lines.count() == 2
