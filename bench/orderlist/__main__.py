@@ -28,23 +28,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"  # noqa: E501
-)
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志俊婷雪梅欣怡子涵浩然宇轩梓一诺思远佳琪晨曦"
-PLACES = [
-    ("浙江省", "杭州市", "西湖区"),
-    ("广东省", "深圳市", "南山区"),
-    ("广东省", "广州市", "天河区"),
-    ("江苏省", "苏州市", "工业园区"),
-    ("北京市", "北京市", "朝阳区"),
-    ("上海市", "上海市", "浦东新区"),
-    ("四川省", "成都市", "武侯区"),
-    ("湖北省", "武汉市", "洪山区"),
-    ("山东省", "青岛市", "市南区"),
-    ("陕西省", "西安市", "雁塔区"),
-]
-PREFIXES = ["130", "131", "135", "136", "137", "138", "139", "150", "151", "158", "177", "186", "188", "199"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sample_people import GIVEN, PLACES, PREFIXES, SURNAMES  # noqa: E402
+
 CHANNELS = [("tmall", "taobao"), ("jd", "jd"), ("shopify", "shopify"), ("woo", "woocommerce"), ("direct", "file")]
 CHANNEL_WEIGHTS = [45, 30, 10, 5, 10]
 # Most of a year's orders are finished; the working statuses hold a few percent each.
