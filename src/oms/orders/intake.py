@@ -129,15 +129,7 @@ class Context:
         key = (values["total_amount"], values["order_type"], tuple(tags), values["province"])
         found = self.class_cache.get(key)
         if found is None:
-            facts = {
-                "amount": values["total_amount"],
-                "channel": self.channel.code,
-                "platform": self.channel.platform,
-                "order_type": values["order_type"],
-                "tags": list(tags),
-                "province": values["province"],
-            }
-            found = self.class_cache[key] = rules.classify(self.rules, facts)
+            found = self.class_cache[key] = rules.classify(self.rules, facts_from(values, self.channel))
             if len(self.class_cache) > 50_000:  # amounts vary without end in a long import
                 self.class_cache.clear()
         return list(found)
@@ -170,13 +162,18 @@ def load_rules() -> list[rules.RuleSpec]:
 
 
 def facts_for(order: Order, channel: Any) -> dict[str, Any]:
+    return facts_from(order.__dict__, channel)
+
+
+def facts_from(values: dict[str, Any], channel: Any) -> dict[str, Any]:
+    """What classification rules look at, from an order's field values."""
     return {
-        "amount": order.total_amount,
+        "amount": values["total_amount"],
         "channel": channel.code,
         "platform": channel.platform,
-        "order_type": order.order_type,
-        "tags": list(order.tags or []),
-        "province": order.province,
+        "order_type": values["order_type"],
+        "tags": list(values["tags"] or []),
+        "province": values["province"],
     }
 
 
