@@ -162,6 +162,19 @@ def test_class_filter_matches_exactly_the_orders_with_that_class(label, folded):
         assert expected
 
 
+def assert_list_counts_match(user, flt):
+    """The list's counts per status, total and per class equal counting the filtered orders; returns
+    the class lists of the matching orders."""
+    shown = selectors.list_counts(user, flt)
+    without_status = list(flt.apply(Order.objects.all(), with_status=False).values_list("status", flat=True))
+    assert shown.statuses == dict(Counter(without_status))
+    matching = list(flt.apply(Order.objects.all()).values_list("classes", flat=True))
+    assert shown.total == len(matching)
+    labels = ["small", "large", "vip", "src-jd", "presale"]
+    assert shown.classes(labels) == {label: sum(label in c for c in matching) for label in labels}
+    return matching
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -195,13 +208,7 @@ def test_list_counts_equal_counting_the_orders(query, folded, admin_user):
     Order.objects.filter(pk__in=[o.pk for o in orders[::3]]).update(created_at=at("2020-06-01 12:00:00"))
     query = query.format(b=channel("cnt-b", "jd").pk)
     flt = selectors.OrderFilter.from_params(QueryDict(query))
-    shown = selectors.list_counts(admin_user, flt)
-    without_status = list(flt.apply(Order.objects.all(), with_status=False).values_list("status", flat=True))
-    assert shown.statuses == dict(Counter(without_status))
-    matching = list(flt.apply(Order.objects.all()).values_list("classes", flat=True))
-    assert shown.total == len(matching)
-    labels = ["small", "large", "vip", "src-jd", "presale"]
-    assert shown.classes(labels) == {label: sum(label in c for c in matching) for label in labels}
+    matching = assert_list_counts_match(admin_user, flt)
     expected_count = len(matching) if flt.countable else None
     assert selectors.count_for(admin_user, flt) == expected_count
 
@@ -348,11 +355,5 @@ def test_date_filters_counted_by_month_equal_counting_the_orders(query, folded, 
     flt = selectors.OrderFilter.from_params(QueryDict(query.format(b=channel("cnt-b", "jd").pk)))
     if "2026-01-02" in query:  # whole UTC months February and March from OrderCount, the ends from the orders
         assert len(selectors._month_span(flt).edges) == 2
-    shown = selectors.list_counts(admin_user, flt)
-    without_status = list(flt.apply(Order.objects.all(), with_status=False).values_list("status", flat=True))
-    assert shown.statuses == dict(Counter(without_status))
-    matching = list(flt.apply(Order.objects.all()).values_list("classes", flat=True))
-    assert shown.total == len(matching)
-    labels = ["small", "large", "vip", "src-jd", "presale"]
-    assert shown.classes(labels) == {label: sum(label in c for c in matching) for label in labels}
+    assert_list_counts_match(admin_user, flt)
     assert held_counts() == live_counts()  # the month of each counted order followed its created_at
