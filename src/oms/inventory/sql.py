@@ -34,7 +34,8 @@ def placeholders(n: int) -> str:
 
 def insert(model: type[Model], rows: list[dict[str, Any]]) -> list[Model]:
     """One multi-row INSERT of `rows` ({attname: value}, every row the same keys, auto_now fields included);
-    returns saved instances with their primary keys."""
+    returns saved instances with their primary keys. For hundreds of rows without ids back (bulk intake) use
+    orders.bulk.insert_rows."""
     if not rows:
         return []
     objs = [model(**row) for row in rows]

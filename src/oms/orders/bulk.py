@@ -5,6 +5,9 @@ Bulk intake writes a million orders in one import; at that size Django's per-obj
 (Model.__init__ with its signals, bulk_create's per-value compiler, an IN lookup compiled value by
 value) cost more than the database writes themselves. Everything here produces exactly the rows
 and instances the ORM would; tests in orders/tests/test_bulk.py compare them.
+
+For a few rows whose ids the caller needs at once (a reservation), use inventory.sql.insert: one
+multi-row INSERT ... RETURNING. insert_rows is for hundreds of rows per call and returns no ids.
 """
 
 from __future__ import annotations
