@@ -52,6 +52,11 @@ class OrderFilter:
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     q: str = ""
+    # Exact lookups of integrations (API only): each needs the orders, not OrderCount.
+    phone: str = ""
+    external_id: str = ""
+    external_number: str = ""
+    updated_since: datetime | None = None
 
     @classmethod
     def from_params(cls, params: Any) -> OrderFilter:
@@ -91,8 +96,26 @@ class OrderFilter:
         """Only filters on the columns OrderCount is keyed by (status, channel, type, class): its
         counts are exact for this filter without reading the orders."""
         return not (
-            self.date_from or self.date_to or self.amount_min is not None or self.amount_max is not None or self.q
+            self.date_from
+            or self.date_to
+            or self.amount_min is not None
+            or self.amount_max is not None
+            or self.q
+            or self.row_terms()
         )
+
+    def row_terms(self) -> list[Q]:
+        """The exact lookups (phone, external id and number, updated since) as conditions."""
+        terms = []
+        if self.phone:
+            terms.append(Q(customer_phone=self.phone))
+        if self.external_id:
+            terms.append(Q(external_id=self.external_id))
+        if self.external_number:
+            terms.append(Q(external_number=self.external_number))
+        if self.updated_since is not None:
+            terms.append(Q(updated_at__gte=self.updated_since))
+        return terms
 
     def class_lists(self) -> QuerySet:
         """The distinct class lists (as stored) that contain the label, of the orders up to the mark:
@@ -131,6 +154,8 @@ class OrderFilter:
             qs = qs.filter(**{lookup: value})
         if self.q:
             qs = qs.filter(pk__in=search_ids(self.q))
+        for term in self.row_terms():
+            qs = qs.filter(term)
         return qs
 
 
@@ -255,7 +280,18 @@ def list_counts(user: Any, flt: OrderFilter) -> ListCounts:
 
 
 def _countable_part(flt: OrderFilter) -> OrderFilter:
-    return replace(flt, date_from=None, date_to=None, amount_min=None, amount_max=None, q="")
+    return replace(
+        flt,
+        date_from=None,
+        date_to=None,
+        amount_min=None,
+        amount_max=None,
+        q="",
+        phone="",
+        external_id="",
+        external_number="",
+        updated_since=None,
+    )
 
 
 def _counted(user: Any, flt: OrderFilter, span: MonthSpan | None = None) -> list[tuple[str, Any, int]]:
@@ -300,7 +336,9 @@ def _month_span(flt: OrderFilter) -> MonthSpan | None:
     """For a filter whose only part OrderCount cannot answer is a date range holding at least one
     whole UTC month: those months (from OrderCount) and the partial months at its ends (from the
     orders, a month at most on each side). None otherwise."""
-    if flt.q or flt.amount_min is not None or flt.amount_max is not None or not (flt.date_from or flt.date_to):
+    if flt.q or flt.row_terms() or flt.amount_min is not None or flt.amount_max is not None:
+        return None
+    if not (flt.date_from or flt.date_to):
         return None
     bounds = dict(flt.range_bounds())
     low, high = bounds.get("created_at__gte"), bounds.get("created_at__lte")
@@ -366,7 +404,7 @@ def _wide_range_complement(flt: OrderFilter) -> list[Q] | None:
     that holds most orders ("since January 1st"): the conditions for the orders outside that range,
     one per side. Counting those and subtracting them from OrderCount reads the smaller part. None
     when the range is narrow (count it directly) or the filter has a search or both kinds of range."""
-    if flt.q:
+    if flt.q or flt.row_terms():
         return None
     bounds = flt.range_bounds()
     fields = {lookup.split("__")[0] for lookup, _ in bounds}

@@ -8,12 +8,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oms.core.api import StrictQueryParams
 from oms.core.permissions import SIGNED_IN
 from oms.core.roles import GROUP_TO_ROLE
 from oms.web.modules import visible_modules
 
 
-class MeView(APIView):
+class MeView(StrictQueryParams, APIView):
     """Who the caller is: username, roles and the console modules they may open."""
 
     oms_module = SIGNED_IN

@@ -15,11 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oms.core.actor import Actor
-from oms.core.api import ModulePermission, error_response
+from oms.core.api import ExistingField, ModulePermission, QueryBooleanField, StrictQueryParams, error_response
 from oms.inventory import actions
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
     LowStockAlert,
+    MoveKind,
     Product,
     Stock,
     StockMove,
@@ -37,7 +38,7 @@ def _actor(request: Request) -> Actor:
     return Actor.from_request(request)
 
 
-class InventoryAPI:
+class InventoryAPI(StrictQueryParams):
     permission_classes: Any = [ModulePermission]
     module = "inventory"
 
@@ -126,6 +127,23 @@ class StockChangeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class StockQuery(serializers.Serializer):
+    sku = ExistingField(Product, "sku", help_text="Our SKU.")
+    q = serializers.CharField(required=False, help_text="Part of a SKU or product name.")
+    warehouse = ExistingField(Warehouse, "code", help_text="Warehouse code.")
+    location = serializers.CharField(required=False, help_text="Location code.")
+    available_lt = serializers.IntegerField(required=False, help_text="Available below this number.")
+    in_transit = QueryBooleanField(help_text="true: only rows with units in transit; false: only without.")
+
+
+class MoveQuery(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MoveKind.choices, required=False)
+    sku = ExistingField(Product, "sku", help_text="Our SKU.")
+    warehouse = ExistingField(Warehouse, "code", help_text="Warehouse code.")
+    ref_type = serializers.CharField(required=False)
+    ref_id = serializers.IntegerField(required=False)
+
+
 # --- views ---
 
 
@@ -159,22 +177,23 @@ class StockViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
     serializer_class = StockSerializer
     required_perms = {"GET": ["inventory.view_stock"]}
     filter_backends: list = []
+    query_serializer = StockQuery
 
     def get_queryset(self) -> Any:
         qs = Stock.objects.restrict(self.request.user).select_related("product", "warehouse", "location")
-        p = self.request.query_params
-        if p.get("sku"):
-            qs = qs.filter(product__sku=p["sku"])
+        p = getattr(self, "query", {})
+        if "sku" in p:
+            qs = qs.filter(product=p["sku"])
         if p.get("q"):
             qs = qs.filter(Q(product__sku__icontains=p["q"]) | Q(product__name__icontains=p["q"]))
-        if p.get("warehouse"):
-            qs = qs.filter(warehouse__code=p["warehouse"])
+        if "warehouse" in p:
+            qs = qs.filter(warehouse=p["warehouse"])
         if p.get("location"):
             qs = qs.filter(location__code=p["location"])
-        if p.get("available_lt", "").lstrip("-").isdigit():
-            qs = qs.filter(on_hand__lt=F("reserved") + int(p["available_lt"]))
-        if p.get("in_transit") == "true":
-            qs = qs.filter(in_transit__gt=0)
+        if p.get("available_lt") is not None:
+            qs = qs.filter(on_hand__lt=F("reserved") + p["available_lt"])
+        if p.get("in_transit") is not None:
+            qs = qs.filter(in_transit__gt=0) if p["in_transit"] else qs.filter(in_transit=0)
         return qs.order_by("product__sku", "warehouse__priority")
 
 
@@ -182,16 +201,15 @@ class MoveViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
     serializer_class = MoveSerializer
     required_perms = {"GET": ["inventory.view_stockmove"]}
     filter_backends: list = []
+    query_serializer = MoveQuery
 
     def get_queryset(self) -> Any:
         qs = StockMove.objects.restrict(self.request.user).select_related("product", "warehouse")
-        p = self.request.query_params
-        for param, lookup in (("kind", "kind"), ("sku", "product__sku"), ("warehouse", "warehouse__code"),
-                              ("ref_type", "ref_type")):  # fmt: skip
-            if p.get(param):
+        p = getattr(self, "query", {})
+        for param, lookup in (("kind", "kind"), ("sku", "product"), ("warehouse", "warehouse"),
+                              ("ref_type", "ref_type"), ("ref_id", "ref_id")):  # fmt: skip
+            if param in p:
                 qs = qs.filter(**{lookup: p[param]})
-        if p.get("ref_id", "").isdigit():
-            qs = qs.filter(ref_id=int(p["ref_id"]))
         return qs
 
 

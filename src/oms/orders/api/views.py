@@ -12,12 +12,21 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from oms.channels.models import Channel
 from oms.core.actor import Actor
-from oms.core.api import ModulePermission, Pagination, error_response
+from oms.core.api import (
+    ExistingField,
+    ExistingIdField,
+    InvalidQuery,
+    ModulePermission,
+    Pagination,
+    StrictQueryParams,
+    error_response,
+)
 from oms.orders import selectors, workflow
 from oms.orders.api.serializers import (
     IngestResponseSerializer,
@@ -25,23 +34,66 @@ from oms.orders.api.serializers import (
     OrderInSerializer,
     OrderListSerializer,
 )
+from oms.orders.choices import OrderStatus, OrderType
 from oms.orders.intake import ingest
 from oms.orders.models import IdempotencyKey, Order
+from oms.orders.rules import normalise_phone
 
-FILTER_PARAMS = [
-    OpenApiParameter("status", OpenApiTypes.STR, many=True, description="Status code; repeat for several."),
-    OpenApiParameter("channel", OpenApiTypes.INT, description="Channel id."),
-    OpenApiParameter("class", OpenApiTypes.STR, description="Class label."),
-    OpenApiParameter("type", OpenApiTypes.STR, description="Order type."),
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Received on or after."),
-    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Received on or before."),
-    OpenApiParameter("amount_min", OpenApiTypes.DECIMAL),
-    OpenApiParameter("amount_max", OpenApiTypes.DECIMAL),
-    OpenApiParameter("q", OpenApiTypes.STR, description="Order number, external number, phone, name, tracking."),
-]
+OrderQuery = type(
+    "OrderQuery",
+    (serializers.Serializer,),
+    {
+        "__doc__": "The filters of GET /api/v1/orders/ (each refused with a 400 naming it when it cannot be used).",
+        "status": serializers.MultipleChoiceField(
+            choices=OrderStatus.choices, required=False, help_text="Status code; repeat for several."
+        ),
+        "channel": ExistingField(Channel, "code", help_text="Channel code, as orders show it."),
+        "channel_id": ExistingIdField(Channel, help_text="Channel id."),
+        "class": serializers.CharField(required=False, max_length=50, help_text="Class label."),
+        "type": serializers.ChoiceField(choices=OrderType.choices, required=False, help_text="Order type."),
+        "date_from": serializers.DateField(required=False, help_text="Received on or after (YYYY-MM-DD)."),
+        "date_to": serializers.DateField(required=False, help_text="Received on or before (YYYY-MM-DD)."),
+        "amount_min": serializers.DecimalField(max_digits=14, decimal_places=2, required=False),
+        "amount_max": serializers.DecimalField(max_digits=14, decimal_places=2, required=False),
+        "q": serializers.CharField(
+            required=False, max_length=100, help_text="Order number, external number, phone, name, tracking."
+        ),
+        "phone": serializers.CharField(required=False, max_length=40, help_text="The customer's phone, exactly."),
+        "external_id": serializers.CharField(required=False, max_length=100, help_text="The platform's order id."),
+        "external_number": serializers.CharField(
+            required=False, max_length=100, help_text="The order number the seller sees on the platform."
+        ),
+        "updated_since": serializers.DateTimeField(
+            required=False,
+            help_text="ISO 8601; orders changed at or after this moment (polling: the time of your last poll).",
+        ),
+    },
+)
 
 
-class _OrdersBase(generics.GenericAPIView):
+def order_filter(query: dict[str, Any]) -> selectors.OrderFilter:
+    """The console's OrderFilter from the API's validated parameters."""
+    channel = query.get("channel") or query.get("channel_id")
+    if query.get("channel") and query.get("channel_id") and query["channel"].pk != query["channel_id"].pk:
+        raise InvalidQuery({"channel_id": [_("Names another channel than “channel”.")]})
+    return selectors.OrderFilter(
+        statuses=sorted(query.get("status") or []),
+        channel=channel.pk if channel else None,
+        klass=query.get("class", ""),
+        order_type=query.get("type", ""),
+        date_from=query.get("date_from"),
+        date_to=query.get("date_to"),
+        amount_min=query.get("amount_min"),
+        amount_max=query.get("amount_max"),
+        q=query.get("q", "").strip(),
+        phone=normalise_phone(query.get("phone", "")),
+        external_id=query.get("external_id", "").strip(),
+        external_number=query.get("external_number", "").strip(),
+        updated_since=query.get("updated_since"),
+    )
+
+
+class _OrdersBase(StrictQueryParams, generics.GenericAPIView):
     permission_classes = [ModulePermission]
     module = "orders"
     filter_backends: list = []  # filtering is OrderFilter's job (the same as the console list)
@@ -75,16 +127,17 @@ class OrderListCreateView(_OrdersBase):
     serializer_class = OrderListSerializer
     pagination_class = _OrderListPagination
     known_count: int | None = None
+    query_serializer = OrderQuery
 
     def get_queryset(self) -> Any:
-        flt = selectors.OrderFilter.from_params(self.request.query_params)
+        flt = order_filter(getattr(self, "query", {}))
         self.known_count = selectors.count_for(self.request.user, flt)
         params = self.request.query_params
         page, size = params.get("page", ""), params.get("page_size", "")
         rows_needed = (int(size) if size.isdigit() else 50) * (int(page) if page.isdigit() else 1)
         return selectors.list_orders(self.request.user, flt, max(rows_needed, 1)).select_related("channel")
 
-    @extend_schema(parameters=FILTER_PARAMS, responses=OrderListSerializer(many=True))
+    @extend_schema(responses=OrderListSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -111,8 +164,6 @@ class OrderListCreateView(_OrdersBase):
                 return self._replay(held, body_hash)
         serializer = OrderInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        from oms.channels.models import Channel
-
         channel = Channel.objects.restrict(request.user).filter(code=serializer.validated_data["channel"]).first()
         if channel is None:
             return error_response(

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oms.core.actor import Actor
-from oms.core.api import ModulePermission, error_response
+from oms.core.api import ModulePermission, StrictQueryParams, error_response
 from oms.core.scoping import get_in_scope_or_404
 from oms.orders import workflow
 from oms.orders.models import Order
@@ -79,7 +79,7 @@ def state(order: Order) -> dict[str, Any]:
     }
 
 
-class _OrderAction(APIView):
+class _OrderAction(StrictQueryParams, APIView):
     permission_classes = [ModulePermission]
     module = "orders"
     action_name = ""

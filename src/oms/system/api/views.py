@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oms.core.actor import Actor, client_ip
-from oms.core.api import ModulePermission, error_response
+from oms.core.api import ExistingField, ModulePermission, QueryBooleanField, StrictQueryParams, error_response
 from oms.system import actions, params, users
 from oms.system.models import ParameterRevision
 
@@ -70,7 +70,7 @@ class RevisionSerializer(serializers.ModelSerializer):
         fields = ["id", "created_at", "actor_name", "ip", "note", "changes", "restored_from"]
 
 
-class ParametersView(APIView):
+class ParametersView(StrictQueryParams, APIView):
     """GET every parameter; PATCH {"key": value, ...} validates all, stores them as one revision."""
 
     permission_classes = [ModulePermission]
@@ -98,7 +98,7 @@ class ParametersView(APIView):
         return Response({"revision": revision.pk if revision else None, "parameters": parameter_rows()})
 
 
-class RevisionListView(ListAPIView):
+class RevisionListView(StrictQueryParams, ListAPIView):
     permission_classes = [ModulePermission]
     module = "settings"
     required_perms = {"GET": ["system.view_parameter"]}
@@ -107,7 +107,7 @@ class RevisionListView(ListAPIView):
     filter_backends: list = []
 
 
-class RevisionRestoreView(APIView):
+class RevisionRestoreView(StrictQueryParams, APIView):
     permission_classes = [ModulePermission]
     module = "settings"
     required_perms = {"POST": ["system.change_parameter"]}
@@ -197,6 +197,11 @@ class UserWriteSerializer(serializers.Serializer):
         return d
 
 
+class UserQuery(serializers.Serializer):
+    active = QueryBooleanField(help_text="true: active users only; false: deactivated only.")
+    role = ExistingField(Group, "name", help_text="Role (group) name.")
+
+
 def _users_qs() -> Any:
     return (
         User.objects.select_related("profile")
@@ -205,18 +210,19 @@ def _users_qs() -> Any:
     )
 
 
-class UserListView(APIView):
+class UserListView(StrictQueryParams, APIView):
     permission_classes = [ModulePermission]
     module = "settings"
     required_perms = {"GET": ["auth.view_user"], "POST": ["auth.add_user"]}
+    query_serializer = UserQuery
 
     @extend_schema(responses=UserSerializer(many=True))
     def get(self, request: Request) -> Response:
         qs = _users_qs()
-        if request.query_params.get("active") in ("true", "false"):
-            qs = qs.filter(is_active=request.query_params["active"] == "true")
-        if role := request.query_params.get("role"):
-            qs = qs.filter(groups__name=role)
+        if self.query.get("active") is not None:
+            qs = qs.filter(is_active=self.query["active"])
+        if "role" in self.query:
+            qs = qs.filter(groups=self.query["role"])
         return Response(UserSerializer(qs, many=True).data)
 
     @extend_schema(request=UserWriteSerializer, responses=UserSerializer)
@@ -235,7 +241,7 @@ class UserListView(APIView):
         return Response(UserSerializer(_users_qs().get(pk=user.pk)).data, status=status.HTTP_201_CREATED)
 
 
-class UserDetailView(APIView):
+class UserDetailView(StrictQueryParams, APIView):
     permission_classes = [ModulePermission]
     module = "settings"
     required_perms = {"GET": ["auth.view_user"], "PATCH": ["auth.change_user"]}
@@ -267,7 +273,7 @@ class UserDetailView(APIView):
         return Response(UserSerializer(_users_qs().get(pk=user.pk)).data)
 
 
-class UserResetPasswordView(APIView):
+class UserResetPasswordView(StrictQueryParams, APIView):
     permission_classes = [ModulePermission]
     module = "settings"
     required_perms = {"POST": ["auth.change_user"]}
