@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from oms.channels.models import Channel, Platform, SkuMapping
+from oms.core import crypto
 from oms.core.actor import Actor
 
 
@@ -56,6 +58,47 @@ def save_channel(
     channel.save()
     _log(actor, "channel.created" if created else "channel.updated", channel, {"code": channel.code})
     return channel
+
+
+@transaction.atomic
+def rotate_secret(*, actor: Actor, channel_id: int) -> tuple[Channel, str]:
+    """Replace the channel's webhook secret with a new random one; returns (channel, the new secret),
+    shown once to whoever rotated it, then only stored encrypted."""
+    channel = Channel.objects.select_for_update().get(pk=channel_id)
+    new_secret = secrets.token_urlsafe(32)
+    channel.secret = new_secret
+    channel.save(update_fields=["secret_encrypted", "updated_at"])
+    _log(actor, "channel.secret_rotated", channel, {"code": channel.code})
+    return channel, new_secret
+
+
+SECRET_FIELDS = {"secret_encrypted": "webhook secret", "token_encrypted": "API token"}
+
+
+def secret_states() -> list[tuple[str, str]]:
+    """(what, crypto key state) of every secret stored on a channel."""
+    rows = []
+    for channel in Channel.objects.order_by("code"):
+        for field, label in SECRET_FIELDS.items():
+            state = crypto.key_state(getattr(channel, field))
+            if state != crypto.EMPTY:
+                rows.append((f"channel {channel.code} {label}", state))
+    return rows
+
+
+@transaction.atomic
+def reencrypt_secrets(*, actor: Actor) -> int:
+    """Re-encrypt with the current key every channel secret an old key (fallback) still reads."""
+    n = 0
+    for channel in Channel.objects.select_for_update().order_by("pk"):
+        changed = [f for f in SECRET_FIELDS if crypto.key_state(getattr(channel, f)) == crypto.FALLBACK]
+        for field in changed:
+            setattr(channel, field, crypto.rotate(getattr(channel, field)))
+        if changed:
+            channel.save(update_fields=[*changed, "updated_at"])
+            _log(actor, "channel.secrets_reencrypted", channel, {"fields": changed})
+            n += len(changed)
+    return n
 
 
 @transaction.atomic

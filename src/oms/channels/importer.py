@@ -411,15 +411,24 @@ def resume_stalled() -> int:
 # --- reports and templates -------------------------------------------------------------------
 
 
+def rejected_table(job: ImportJob) -> tuple[list[str], list[list[Any]]]:
+    """The rejected rows report (headers, rows): file, row number, column, reason. Excel in the
+    console, CSV from the API."""
+    headers = [_("File"), _("Row"), _("Column"), _("Reason")]
+    rows = [[r.get("file", ""), r.get("row", ""), r.get("column", ""), r.get("reason", "")] for r in job.rejected_rows]
+    return headers, rows
+
+
 def rejected_report(job: ImportJob) -> bytes:
     """The rejected rows as an Excel workbook: file, row number, column, reason."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Rejected rows"))
-    ws.append([_("File"), _("Row"), _("Column"), _("Reason")])
-    for r in job.rejected_rows:
-        ws.append([r.get("file", ""), r.get("row", ""), r.get("column", ""), r.get("reason", "")])
+    headers, rows = rejected_table(job)
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

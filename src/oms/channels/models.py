@@ -44,15 +44,25 @@ class Channel(models.Model):
 
     @property
     def secret(self) -> str:
-        return crypto.decrypt(self.secret_encrypted)
+        """Raises crypto.SecretUndecryptable when the stored secret was made with another key."""
+        return crypto.decrypt(self.secret_encrypted, f"channel {self.code} webhook secret")
 
     @secret.setter
     def secret(self, value: str) -> None:
         self.secret_encrypted = crypto.encrypt(value)
 
     @property
+    def secret_state(self) -> str:
+        """crypto.CURRENT / FALLBACK (readable, to be rotated) / UNDECRYPTABLE / EMPTY."""
+        return crypto.key_state(self.secret_encrypted)
+
+    @property
+    def token_state(self) -> str:
+        return crypto.key_state(self.token_encrypted)
+
+    @property
     def api_token(self) -> str:
-        return crypto.decrypt(self.token_encrypted)
+        return crypto.decrypt(self.token_encrypted, f"channel {self.code} API token")
 
     @api_token.setter
     def api_token(self, value: str) -> None:

@@ -34,6 +34,7 @@ from oms.channels.models import (
     SkuMapping,
 )
 from oms.channels.tables import FileFormatError, open_table
+from oms.core import crypto
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
 
@@ -156,6 +157,8 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_pull": channel.platform in (Platform.SHOPIFY, Platform.WOOCOMMERCE),
             "delivery_counts": counts,
             "mapping_count": channel.sku_mappings.count(),
+            "secret_unreadable": channel.secret_state == crypto.UNDECRYPTABLE,
+            "token_unreadable": channel.token_state == crypto.UNDECRYPTABLE,
         },
     )
 

@@ -4,6 +4,8 @@ Answers (JSON, the API's error format):
   200 stored (or a recognised retry, or a topic we do not use, or WooCommerce's creation ping)
   400 malformed body or missing topic · 401 bad signature (nothing stored) · 404 unknown channel
   410 channel switched off (the platform should stop sending) · 413 body over the size limit
+  503 the channel's stored secret cannot be decrypted (the key changed; logged as an error): the
+      platform retries later, and nothing is refused as a "bad signature" that was signed correctly
 The body is stored raw, after the signature is verified, and processed in the background.
 """
 
@@ -23,6 +25,7 @@ from oms.channels import inbox
 from oms.channels.adapters import shopify, woocommerce
 from oms.channels.models import Channel, DeliveryKind, Platform
 from oms.core.api import error_body
+from oms.core.crypto import SecretUndecryptable
 from oms.core.permissions import PUBLIC, declare_access
 
 PING = re.compile(rb"^webhook_id=\d+$")
@@ -75,7 +78,15 @@ def receive(request: HttpRequest, code: str, platform: str) -> JsonResponse:
         signature, topic = request.headers.get("X-WC-Webhook-Signature"), request.headers.get("X-WC-Webhook-Topic", "")
         if not signature and PING.match(body.strip()):
             return JsonResponse({"ping": True})  # WooCommerce's unsigned check when a webhook is saved
-    if not adapter.verify(channel.secret, body, signature):
+    try:
+        secret = channel.secret
+    except SecretUndecryptable:
+        return _error(
+            503,
+            "secret_undecryptable",
+            _("This channel's stored secret cannot be decrypted (the server's key changed); try again later."),
+        )
+    if not adapter.verify(secret, body, signature):
         return _error(401, "bad_signature", _("The signature does not match the body and the channel's secret."))
     topic = topic.strip()
     if not topic:

@@ -16,6 +16,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
 SECRET_KEY = secret_key(DATA_DIR)
+# Old keys, comma separated: signed cookies and stored secrets made with them stay readable until
+# `oms secrets --rotate` has re-encrypted the secrets with the current key.
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("OMS_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 DEBUG = env_bool("OMS_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("OMS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("OMS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -185,6 +188,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "oms.orders.choices.OrderStatus.choices",
+        "ImportStatusEnum": "oms.channels.models.ImportStatus.choices",
+        "TransferStatusEnum": "oms.inventory.models.TransferStatus.choices",
+        "SecretStateEnum": "oms.channels.api.views.SECRET_STATES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "oms.core.schema.add_error_responses",

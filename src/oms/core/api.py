@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as django_filters
 from rest_framework import exceptions, filters, permissions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -92,6 +93,17 @@ def error_response(
     code: str, message: str, http_status: int = status.HTTP_400_BAD_REQUEST, fields: dict[str, Any] | None = None
 ) -> Response:
     return Response(error_body(code, message, fields), status=http_status)
+
+
+class CSVRenderer(BaseRenderer):
+    """For views that answer a CSV file themselves (an HttpResponse); errors still render as JSON."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return JSONRenderer().render(data, "application/json", renderer_context)
 
 
 class ModulePermission(permissions.BasePermission):

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
@@ -29,6 +28,7 @@ from oms.core.scoping import get_in_scope_or_404
 from oms.core.validators import cities_of, districts_of, mask_id_card, mask_phone, provinces, resolve_address
 from oms.orders import actions, rules, selectors, workflow
 from oms.orders.choices import STATUS_COLOURS, OrderStatus, OrderType
+from oms.orders.events import EVENT_LABELS
 from oms.orders.forms import (
     ClassificationRuleForm,
     CorrectionForm,
@@ -41,15 +41,6 @@ from oms.orders.models import ClassificationRule, IntakeAlert, Order, SavedView
 
 PAGE_SIZE = 50
 COLOURS: dict[str, str] = {str(k): v for k, v in STATUS_COLOURS.items()}
-EVENT_LABELS = {
-    "created": gettext_lazy("Received"),
-    "updated": gettext_lazy("Updated by the platform"),
-    "cancelled": gettext_lazy("Cancelled"),
-    "corrected": gettext_lazy("Corrected"),
-    "resubmitted": gettext_lazy("Checked again"),
-    "platform_update_not_applied": gettext_lazy("Platform update not applied (order already past review)"),
-    "platform_cancel_refused": gettext_lazy("Platform cancellation not applied (already shipped)"),
-}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -31,7 +31,7 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     for key, param in params.REGISTRY.items():
         old, new = _effective(param, before), _effective(param, after)
         if param.type == "secret":
-            if crypto.decrypt(old or "") != crypto.decrypt(new or ""):
+            if not crypto.same_secret(old or "", new or ""):
                 changes[key] = SECRET_MARK
         elif old != new:
             changes[key] = {"old": old, "new": new}
@@ -113,7 +113,7 @@ def save_parameters(*, values: dict[str, Any], actor: Actor, note: str = "") -> 
     for key, value in cleaned.items():
         param = params.REGISTRY[key]
         if param.type == "secret":
-            if crypto.decrypt(current.get(key) or "") == value:
+            if crypto.same_secret(current.get(key) or "", crypto.encrypt(value)):
                 continue
             value = crypto.encrypt(value)
         target[key] = value
@@ -171,3 +171,32 @@ def send_test_email(*, to: str, actor: Actor) -> tuple[bool, str]:
         return False, error
     oplog.record(actor=actor, action="notifications.test_email", target=to, details={"ok": True})
     return True, ""
+
+
+def secret_parameter_states() -> list[tuple[str, str]]:
+    """(parameter key, crypto key state) of every stored secret parameter."""
+    params.load_declarations()
+    keys = [k for k, p in params.REGISTRY.items() if p.type == "secret"]
+    rows = []
+    for key, value in Parameter.objects.filter(key__in=keys).order_by("key").values_list("key", "value"):
+        state = crypto.key_state(value or "")
+        if state != crypto.EMPTY:
+            rows.append((key, state))
+    return rows
+
+
+@transaction.atomic
+def reencrypt_secret_parameters(*, actor: Actor) -> int:
+    """Re-encrypt with the current key the secret parameters an old key (fallback) still reads.
+    The plain values do not change, so this is no new revision; the operation log records it."""
+    done = []
+    for key, state in secret_parameter_states():
+        if state == crypto.FALLBACK:
+            row = Parameter.objects.select_for_update().get(key=key)
+            row.value = crypto.rotate(row.value)
+            row.save(update_fields=["value", "updated_at"])
+            done.append(key)
+    if done:
+        oplog.record(actor=actor, action="parameters.secrets_reencrypted", target="parameters", details={"keys": done})
+        transaction.on_commit(params.invalidate)
+    return len(done)

@@ -17,7 +17,7 @@ class RuntimeSMTPBackend(EmailBackend):
         kwargs.setdefault("host", params.get("notifications.smtp_host"))
         kwargs.setdefault("port", int(params.get("notifications.smtp_port")))
         kwargs.setdefault("username", params.get("notifications.smtp_user"))
-        kwargs.setdefault("password", crypto.decrypt(params.get("notifications.smtp_password")))
+        kwargs.setdefault("password", crypto.decrypt(params.get("notifications.smtp_password"), "SMTP password"))
         security = params.get("notifications.smtp_security")
         kwargs.setdefault("use_tls", security == "starttls")
         kwargs.setdefault("use_ssl", security == "ssl")

@@ -7,12 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
 from oms.core.validators import mask_id_card, mask_phone
 from oms.orders import rules
-from oms.orders.choices import OrderType, PaymentStatus
+from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
+from oms.orders.events import event_label
 from oms.orders.models import Order, OrderEvent, OrderLine
 
 
@@ -56,9 +58,15 @@ class OrderListSerializer(_Masking, serializers.ModelSerializer):
             "status",
             "tracking_number",
             "placed_at",
+            "source_updated_at",
             "created_at",
+            "updated_at",
             "version",
         ]
+        extra_kwargs = {
+            "source_updated_at": {"help_text": _("When the platform last changed the order (what you submit).")},
+            "updated_at": {"help_text": _("When OMS last changed the order: poll with ?updated_since=.")},
+        }
 
     def to_representation(self, instance: Order) -> dict[str, Any]:
         return self.mask(super().to_representation(instance))
@@ -68,12 +76,26 @@ class OrderLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderLine
         fields = ["line_no", "platform_sku", "sku", "name", "spec", "quantity", "unit_price", "line_total"]
+        extra_kwargs = {
+            "platform_sku": {"help_text": _("The SKU as the platform sent it (what you submit as platform_sku).")},
+            "sku": {"help_text": _("Our SKU that platform_sku maps to; empty while it is not mapped. Read-only.")},
+        }
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField(help_text=_("The event type in the caller's language."))
+    status_from = serializers.ChoiceField(choices=OrderStatus.choices, allow_blank=True, read_only=True)
+    status_to = serializers.ChoiceField(choices=OrderStatus.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = OrderEvent
-        fields = ["type", "status_from", "status_to", "actor_kind", "actor_name", "reason", "payload", "created_at"]
+        fields = [
+            "id", "type", "label", "status_from", "status_to", "actor_kind", "actor_name", "reason", "payload",
+            "created_at",
+        ]  # fmt: skip
+
+    def get_label(self, event: OrderEvent) -> str:
+        return event_label(event.type)
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -139,6 +161,7 @@ class LineInSerializer(serializers.Serializer):
     external_line_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
+@extend_schema_serializer(deprecate_fields=["address", "updated_at"])
 class OrderInSerializer(serializers.Serializer):
     """An order as a platform or an integration submits it (the canonical IncomingOrder)."""
 
@@ -153,7 +176,20 @@ class OrderInSerializer(serializers.Serializer):
     customer_email = serializers.EmailField(required=False, allow_blank=True)
     customer_id_card = serializers.CharField(required=False, allow_blank=True, max_length=30)
     buyer_id = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    address = AddressInSerializer(required=False)
+    # The address under the names orders are returned with; `address` (nested) is the older form.
+    country = serializers.CharField(required=False, max_length=2)
+    province = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    city = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    district = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    address_detail = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    address_raw = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000, help_text=_("The address as one line, when not split.")
+    )
+    address = AddressInSerializer(
+        required=False,
+        help_text=_("Deprecated: send the flat fields (province, city, district, address_detail, ...) instead."),
+    )
     lines = LineInSerializer(many=True)
     buyer_note = serializers.CharField(required=False, allow_blank=True)
     seller_note = serializers.CharField(required=False, allow_blank=True)
@@ -178,13 +214,29 @@ class OrderInSerializer(serializers.Serializer):
     transaction_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     placed_at = serializers.DateTimeField(required=False, allow_null=True)
     paid_at = serializers.DateTimeField(required=False, allow_null=True)
-    updated_at = serializers.DateTimeField(required=False, allow_null=True)
+    source_updated_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text=_("When the platform last changed the order; an older update than the one held is ignored."),
+    )
+    updated_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text=_("Deprecated: the old name of source_updated_at.")
+    )
     cancelled = serializers.BooleanField(required=False, default=False)
+
+    FLAT_ADDRESS = {"country": "country", "province": "province", "city": "city", "district": "district",
+                    "address_detail": "detail", "postcode": "postcode", "address_raw": "raw"}  # fmt: skip
 
     def to_incoming(self) -> IncomingOrder:
         data = dict(self.validated_data)
         data.pop("channel")
-        address = IncomingAddress(**data.pop("address", {}) or {})
+        parts = dict(data.pop("address", {}) or {})
+        for name, part in self.FLAT_ADDRESS.items():
+            if name in data:
+                parts[part] = data.pop(name)
+        address = IncomingAddress(**parts)
+        source_updated_at = data.pop("source_updated_at", None)
+        data["updated_at"] = source_updated_at or data.get("updated_at")
         lines = [IncomingLine(**{"name": "", **ln}) for ln in data.pop("lines")]
         return IncomingOrder(address=address, lines=lines, **data)
 

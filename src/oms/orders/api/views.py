@@ -27,10 +27,12 @@ from oms.core.api import (
     StrictQueryParams,
     error_response,
 )
+from oms.core.scoping import get_in_scope_or_404
 from oms.orders import selectors, workflow
 from oms.orders.api.serializers import (
     IngestResponseSerializer,
     OrderDetailSerializer,
+    OrderEventSerializer,
     OrderInSerializer,
     OrderListSerializer,
 )
@@ -221,3 +223,17 @@ class OrderDetailView(_OrdersBase, generics.RetrieveAPIView):
 
     def get_queryset(self) -> Any:
         return Order.objects.restrict(self.request.user).select_related("channel").prefetch_related("lines", "events")
+
+
+class OrderEventListView(_OrdersBase):
+    """The order's timeline, oldest first, each event with its label in the caller's language."""
+
+    required_perms = {"GET": ["orders.view_order", "orders.view_orderevent"]}
+    serializer_class = OrderEventSerializer
+    pagination_class = None
+
+    @extend_schema(responses=OrderEventSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        order = get_in_scope_or_404(Order, request.user, pk=pk)
+        events = order.events.order_by("created_at", "pk")
+        return Response(OrderEventSerializer(events, many=True).data)

@@ -22,6 +22,7 @@ from oms.core.actor import Actor
 from oms.core.api import ModulePermission, StrictQueryParams, error_response
 from oms.core.scoping import get_in_scope_or_404
 from oms.orders import workflow
+from oms.orders.choices import OrderStatus
 from oms.orders.models import Order
 from oms.orders.review import actions
 from oms.orders.review.models import RejectReason
@@ -64,7 +65,7 @@ class SplitIn(_Versioned):
 class OrderStateOut(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
     version = serializers.IntegerField()
     tracking_number = serializers.CharField(allow_null=True)
 
