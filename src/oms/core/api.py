@@ -274,8 +274,9 @@ class ExistingField(serializers.CharField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data: Any) -> Any:
-        return _existing(self, super().to_internal_value(data))
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        value = super().run_validation(data)
+        return value if value in (None, "") else _existing(self, value)
 
 
 class ExistingIdField(serializers.IntegerField):
@@ -287,8 +288,9 @@ class ExistingIdField(serializers.IntegerField):
         kwargs.setdefault("min_value", 1)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data: Any) -> Any:
-        return _existing(self, super().to_internal_value(data))
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        value = super().run_validation(data)
+        return value if value in (None, "") else _existing(self, value)
 
 
 class StrictQueryParams:

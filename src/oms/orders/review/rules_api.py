@@ -63,7 +63,7 @@ class ReviewRuleViewSet(StrictQueryParams, viewsets.ModelViewSet):
     def _save(self, request: Request, rule: ReviewRule | None) -> Response:
         body = ReviewRuleSerializer(rule, data=request.data, partial=rule is not None)
         body.is_valid(raise_exception=True)
-        values = {f: getattr(rule, f) for f in RULE_FIELDS} if rule is not None else {}
+        values = {f: getattr(rule or ReviewRule(), f) for f in RULE_FIELDS}  # a new rule: the model's defaults
         values.update(body.validated_data)
         values["params"] = json.dumps(values.get("params") or {}, ensure_ascii=False)
         form = ReviewRuleForm({k: v for k, v in values.items() if v is not None}, instance=rule)
