@@ -64,7 +64,9 @@ def test_channel_errors(as_role: Any, make_channel: Any) -> None:
     assert admin.get("/api/v1/channels/999999/").status_code == 404
     clerk = as_role("order_clerk")
     assert clerk.get("/api/v1/channels/").status_code == 200
-    assert clerk.post("/api/v1/channels/", {"code": "c", "name": "c", "platform": "jd"}, format="json").status_code == 403
+    assert (
+        clerk.post("/api/v1/channels/", {"code": "c", "name": "c", "platform": "jd"}, format="json").status_code == 403
+    )
     assert as_role("warehouse").get("/api/v1/channels/").status_code == 403
 
 

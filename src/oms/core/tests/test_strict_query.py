@@ -63,7 +63,9 @@ def test_declared_parameters_are_still_accepted(admin_user: Any) -> None:
     client = APIClient()
     client.force_authenticate(admin_user)
     assert client.get("/api/v1/inventory/products/", {"sku": "X", "search": "a", "ordering": "-sku"}).status_code == 200
-    assert client.get("/api/v1/inventory/products/", {"page": "1", "page_size": "5", "format": "json"}).status_code == 200
+    assert (
+        client.get("/api/v1/inventory/products/", {"page": "1", "page_size": "5", "format": "json"}).status_code == 200
+    )
     assert client.get("/api/v1/inventory/stock/", {"in_transit": "true", "available_lt": "3"}).status_code == 200
 
 
