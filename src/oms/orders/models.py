@@ -104,6 +104,8 @@ class Order(models.Model):
             models.Index(fields=["order_type", "-created_at"], name="order_type_created"),
             models.Index(fields=["total_amount", "status", "classes"], name="order_total_cover"),
             models.Index(fields=["customer_name"], name="order_customer_name"),
+            # API polling: ?updated_since= reads the orders changed since the last poll.
+            models.Index(fields=["updated_at"], name="order_updated_at"),
         ]
         permissions = [
             ("view_personal_data", _("Can see customers' phone numbers and ID cards unmasked")),

@@ -11,6 +11,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -38,10 +40,13 @@ from oms.core.exports import spreadsheet
 from oms.core.scoping import get_in_scope_or_404
 
 SECRET_STATES = [
-    (crypto.EMPTY, "none stored"),
-    (crypto.CURRENT, "stored"),
-    (crypto.FALLBACK, "stored with an old key (run oms secrets --rotate)"),
-    (crypto.UNDECRYPTABLE, "cannot be decrypted: the key changed, set it again"),
+    (crypto.EMPTY, pgettext_lazy("secret state", "none stored")),
+    (crypto.CURRENT, pgettext_lazy("secret state", "stored")),
+    (
+        crypto.FALLBACK,
+        pgettext_lazy("secret state", "stored with an old key (to be re-encrypted: oms secrets --rotate)"),
+    ),
+    (crypto.UNDECRYPTABLE, pgettext_lazy("secret state", "cannot be decrypted: the key changed, set it again")),
 ]
 PULL_PLATFORMS = (Platform.SHOPIFY, Platform.WOOCOMMERCE)
 
@@ -219,7 +224,7 @@ class ChannelPullView(ChannelsAPI, APIView):
         channel = get_in_scope_or_404(Channel, request.user, pk=pk)
         if channel.platform not in PULL_PLATFORMS:
             return error_response(
-                "no_pull", "This platform has no pull; import its export files instead.", status.HTTP_409_CONFLICT
+                "no_pull", _("This platform has no pull; import its export files instead."), status.HTTP_409_CONFLICT
             )
         transaction.on_commit(lambda: tasks.pull_channel_task(channel.pk))
         return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
@@ -284,12 +289,13 @@ class SkuMappingViewSet(ChannelsAPI, viewsets.ModelViewSet):
         d = body.validated_data
         channel = Channel.objects.restrict(request.user).filter(code=d["channel"]).first()
         if channel is None:
-            raise serializers.ValidationError({"channel": ["No channel with this code that you may use."]})
+            raise serializers.ValidationError({"channel": [_("No channel with this code that you may use.")]})
         held = SkuMapping.objects.filter(channel=channel, platform_sku=d["platform_sku"].strip()).first()
         if held is not None:
             return error_response(
                 "exists",
-                f"{d['platform_sku']} is mapped already (mapping {held.pk}); change it with PATCH.",
+                _("“%(sku)s” is mapped already (mapping %(id)s); change that one instead.")
+                % {"sku": d["platform_sku"], "id": held.pk},
                 status.HTTP_409_CONFLICT,
             )
         mapping = actions.save_sku_mapping(
@@ -304,7 +310,7 @@ class SkuMappingViewSet(ChannelsAPI, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         d = body.validated_data
         if "channel" in d and d["channel"] != mapping.channel.code:
-            raise serializers.ValidationError({"channel": ["A mapping stays in its channel."]})
+            raise serializers.ValidationError({"channel": [_("A mapping stays in its channel.")]})
         mapping = actions.save_sku_mapping(
             actor=_actor(request),
             channel=mapping.channel,
@@ -396,7 +402,7 @@ class ImportJobViewSet(ChannelsAPI, mixins.ListModelMixin, mixins.RetrieveModelM
         d = body.validated_data
         channel = Channel.objects.restrict(request.user).filter(code=d["channel"], active=True).first()
         if channel is None:
-            raise serializers.ValidationError({"channel": ["No active channel with this code that you may use."]})
+            raise serializers.ValidationError({"channel": [_("No active channel with this code that you may use.")]})
         fmt = d.get("format") or {"taobao": "taobao", "jd": "jd"}.get(channel.platform, "")
         uploads = [u for u in (d["file"], d.get("file2")) if u]
         with tempfile.TemporaryDirectory() as tmp:
