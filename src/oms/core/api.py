@@ -3,6 +3,7 @@ of query parameters a view does not declare (StrictQueryParams)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from copy import deepcopy
 from typing import Any, ClassVar
 
@@ -40,7 +41,7 @@ class InvalidQuery(exceptions.ValidationError):
     """A query parameter that is unknown or whose value cannot be used: 400 `invalid_parameter`,
     the message naming the parameters, `fields` saying what is wrong with each."""
 
-    def __init__(self, fields: dict[str, Any]) -> None:
+    def __init__(self, fields: Any) -> None:
         super().__init__(fields)
 
 
@@ -132,7 +133,7 @@ class StrictBooleanField(forms.NullBooleanField):
 
     VALUES: ClassVar[dict[str, bool]] = {"true": True, "1": True, "false": False, "0": False}
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: no filter
         if value in (None, ""):
             return None
         if isinstance(value, bool):
@@ -178,7 +179,8 @@ class FilterBackend(django_filters.DjangoFilterBackend):
 class OrderingFilter(filters.OrderingFilter):
     """?ordering=... with a field that cannot be ordered by is a 400, not silently the default order."""
 
-    def remove_invalid_fields(self, queryset: Any, fields: list[str], view: Any, request: Any) -> list[str]:
+    def remove_invalid_fields(self, queryset: Any, fields: Iterable[str], view: Any, request: Any) -> list[str]:
+        fields = list(fields)
         valid = super().remove_invalid_fields(queryset, fields, view, request)
         wrong = [f for f in fields if f not in valid]
         if wrong:

@@ -193,7 +193,7 @@ def reencrypt_secret_parameters(*, actor: Actor) -> int:
     for key, state in secret_parameter_states():
         if state == crypto.FALLBACK:
             row = Parameter.objects.select_for_update().get(key=key)
-            row.value = crypto.rotate(row.value)
+            row.value = crypto.rotate(str(row.value or ""))
             row.save(update_fields=["value", "updated_at"])
             done.append(key)
     if done:

@@ -234,7 +234,7 @@ class ChannelPullView(ChannelsAPI, APIView):
 
 
 class SkuMappingSerializer(serializers.ModelSerializer):
-    channel = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Channel code.")
+    channel: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Channel code.")
     sku = serializers.CharField(source="product.sku", read_only=True, help_text="Our SKU.")
 
     class Meta:
@@ -333,7 +333,7 @@ class SkuMappingViewSet(ChannelsAPI, viewsets.ModelViewSet):
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
-    channel = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Channel code.")
+    channel: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Channel code.")
     percent = serializers.IntegerField(read_only=True)
     finished = serializers.BooleanField(read_only=True)
     rejected_report = serializers.SerializerMethodField()

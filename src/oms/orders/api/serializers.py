@@ -83,7 +83,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField(help_text=_("The event type in the caller's language."))
+    label = serializers.SerializerMethodField(help_text=_("The event type in the caller's language."))  # type: ignore[assignment]
     status_from = serializers.ChoiceField(choices=OrderStatus.choices, allow_blank=True, read_only=True)
     status_to = serializers.ChoiceField(choices=OrderStatus.choices, allow_blank=True, read_only=True)
 

@@ -1,8 +1,10 @@
+from typing import Any
+
 from django.urls import path
 
 from oms.orders.api import views
 
-urlpatterns = [
+urlpatterns: list[Any] = [
     path("orders/", views.OrderListCreateView.as_view(), name="orders"),
     path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order"),
     path("orders/<int:pk>/events/", views.OrderEventListView.as_view(), name="order-events"),

@@ -31,7 +31,7 @@ class ReviewRuleSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=[(k, str(v[0])) for k, v in KINDS.items()])
     outcome = serializers.ChoiceField(choices=[(k, str(v)) for k, v in OUTCOMES])
     params = serializers.DictField(required=False, help_text="The check's parameters; empty for its defaults.")
-    label = serializers.CharField(
+    label = serializers.CharField(  # type: ignore[assignment]  # DRF Field has a "label" attribute
         source="localized_description", read_only=True, help_text="The description in the caller's language."
     )
 
@@ -39,7 +39,9 @@ class ReviewRuleSerializer(serializers.ModelSerializer):
         model = ReviewRule
         fields = ["id", *RULE_FIELDS, "label", "updated_at"]
         read_only_fields = ["updated_at"]
-        extra_kwargs = {"code": {"validators": []}}  # uniqueness: the form says it, in the console's words
+        extra_kwargs: dict[str, Any] = {
+            "code": {"validators": []}
+        }  # uniqueness: the form says it, in the console's words
 
 
 class ReviewRuleViewSet(StrictQueryParams, viewsets.ModelViewSet):
@@ -68,7 +70,7 @@ class ReviewRuleViewSet(StrictQueryParams, viewsets.ModelViewSet):
         values["params"] = json.dumps(values.get("params") or {}, ensure_ascii=False)
         form = ReviewRuleForm({k: v for k, v in values.items() if v is not None}, instance=rule)
         if not form.is_valid():
-            raise serializers.ValidationError({k: list(v) for k, v in form.errors.items()})
+            raise serializers.ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
         saved = actions.save_rule(rule=form.save(commit=False), actor=Actor.from_request(request), created=rule is None)
         code = status.HTTP_201_CREATED if rule is None else status.HTTP_200_OK
         return Response(ReviewRuleSerializer(saved).data, status=code)
@@ -89,7 +91,7 @@ class ReviewRuleViewSet(StrictQueryParams, viewsets.ModelViewSet):
 
 class BlacklistSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=BlacklistKind.choices)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = BlacklistEntry
@@ -140,7 +142,7 @@ class BlacklistViewSet(
         body.is_valid(raise_exception=True)
         form = BlacklistForm({k: v for k, v in body.validated_data.items() if v is not None})
         if not form.is_valid():
-            raise serializers.ValidationError({k: list(v) for k, v in form.errors.items()})
+            raise serializers.ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
         entry = actions.add_blacklist(actor=Actor.from_request(request), user=request.user, **form.cleaned_data)
         return Response(BlacklistSerializer(entry).data, status=status.HTTP_201_CREATED)
 
