@@ -430,7 +430,8 @@ def main() -> int:
             return response
 
         def api(query: str = query, who: Client = who) -> Any:
-            response = who.get("/api/v1/orders/?" + query)
+            # the console filters a channel by id, the API by code (`channel`) or by id (`channel_id`)
+            response = who.get("/api/v1/orders/?" + query.replace("channel=", "channel_id="))
             assert response.status_code == 200, response.status_code
             return response
 

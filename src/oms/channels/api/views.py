@@ -196,7 +196,7 @@ class ChannelViewSet(
 class ChannelRotateSecretView(ChannelsAPI, APIView):
     """A new random webhook secret, returned once: paste it into the platform's webhook settings."""
 
-    required_perms = {"POST": ["channels.change_channel"]}
+    required_perms = {"*": ["channels.change_channel"]}
 
     @extend_schema(
         request=None,
@@ -215,7 +215,7 @@ class ChannelPullView(ChannelsAPI, APIView):
     """Queue a pull of orders changed on the platform (Shopify, WooCommerce); the result shows in the
     channel's `pull` once the worker has run it."""
 
-    required_perms = {"POST": ["channels.change_channel"]}
+    required_perms = {"*": ["channels.change_channel"]}
 
     @extend_schema(
         request=None, responses={202: inline_serializer("PullQueued", {"queued": serializers.BooleanField()})}
@@ -427,7 +427,7 @@ class ImportJobViewSet(ChannelsAPI, mixins.ListModelMixin, mixins.RetrieveModelM
 class ImportRejectedView(ChannelsAPI, APIView):
     """The rejected rows of an import as CSV (UTF-8 with BOM): file, row, column, reason."""
 
-    required_perms = {"GET": ["channels.view_importjob"]}
+    required_perms = {"*": ["channels.view_importjob"]}
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})

@@ -228,7 +228,7 @@ class OrderDetailView(_OrdersBase, generics.RetrieveAPIView):
 class OrderEventListView(_OrdersBase):
     """The order's timeline, oldest first, each event with its label in the caller's language."""
 
-    required_perms = {"GET": ["orders.view_order", "orders.view_orderevent"]}
+    required_perms = {"*": ["orders.view_order", "orders.view_orderevent"]}
     serializer_class = OrderEventSerializer
     pagination_class = None
 
