@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from oms.core import crypto
 from oms.core.roles import role_label
 from oms.system import params
 from oms.system.actions import validate_parameters
@@ -52,6 +53,8 @@ class ParameterForm(forms.Form):
             )
         if p.type == "secret":
             common["help_text"] = p.help or _("Leave empty to keep the current value.")
+            if crypto.key_state(current or "") == crypto.UNDECRYPTABLE:
+                common["help_text"] = crypto.SecretUndecryptable.message
             field = forms.CharField(widget=forms.PasswordInput(attrs=css, render_value=False), **common)
             field.is_set = bool(current)  # type: ignore[attr-defined]
             return field

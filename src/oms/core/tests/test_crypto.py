@@ -103,3 +103,16 @@ def test_oms_secrets_lists_and_rotates(stale_channel: Channel) -> None:
     assert Channel.objects.get(pk=stale_channel.pk).secret == "wh"
     params.invalidate()
     assert crypto.decrypt(params.get("notifications.smtp_password")) == "mail-pw"
+
+
+@pytest.mark.django_db
+def test_settings_form_says_a_secret_parameter_cannot_be_decrypted() -> None:
+    from oms.system import params
+    from oms.system.forms import ParameterForm, field_name
+
+    with override_settings(SECRET_KEY=OLD):
+        params.set_value("notifications.smtp_password", "mail-pw")
+    params.invalidate()
+    form = ParameterForm(group="notifications")
+    assert "cannot be decrypted" in str(form.fields[field_name("notifications.smtp_password")].help_text)
+    params.invalidate()
