@@ -288,6 +288,7 @@ class ExistingIdField(serializers.IntegerField):
         self.model, self.lookup = model, "pk"
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)  # a larger id is a 400, not a database overflow
         super().__init__(**kwargs)
 
     def run_validation(self, data: Any = serializers.empty) -> Any:

@@ -132,7 +132,9 @@ class StockQuery(serializers.Serializer):
     q = serializers.CharField(required=False, help_text="Part of a SKU or product name.")
     warehouse = ExistingField(Warehouse, "code", help_text="Warehouse code.")
     location = serializers.CharField(required=False, help_text="Location code.")
-    available_lt = serializers.IntegerField(required=False, help_text="Available below this number.")
+    available_lt = serializers.IntegerField(
+        required=False, min_value=-(2**31), max_value=2**31 - 1, help_text="Available below this number."
+    )
     in_transit = QueryBooleanField(help_text="true: only rows with units in transit; false: only without.")
 
 
@@ -141,7 +143,7 @@ class MoveQuery(serializers.Serializer):
     sku = ExistingField(Product, "sku", help_text="Our SKU.")
     warehouse = ExistingField(Warehouse, "code", help_text="Warehouse code.")
     ref_type = serializers.CharField(required=False)
-    ref_id = serializers.IntegerField(required=False)
+    ref_id = serializers.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
 
 
 # --- views ---
