@@ -2,7 +2,10 @@
 
 One mechanism for every list, detail, API endpoint and export: a model declares which of its
 fields carry a scope (`scope_fields = {"channel": "channel", "warehouse": "warehouse"}`, values are
-lookup paths), its manager uses `ScopedQuerySet`, and readers call `.restrict(user)`.
+lookup paths), its manager uses `ScopedQuerySet`, and readers call `.restrict(user)`. A tuple of paths
+means "any of them": a transfer line or lane is in scope when either end is (`("source_id",
+"destination_id")`). A model whose rule is not a lookup (a transfer plan: any of its lines) gives its
+queryset its own `restrict`. What each scope lets a person see and change: docs/data-scopes.md.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Q
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,21 @@ def restrict(queryset: models.QuerySet, user: Any) -> models.QuerySet:
     if user is None or not getattr(user, "is_authenticated", False):
         return queryset.none()
     scope = scope_of(user)
-    fields: dict[str, str] = getattr(queryset.model, "scope_fields", {})
+    fields: dict[str, str | tuple[str, ...]] = getattr(queryset.model, "scope_fields", {})
     for dimension, path in fields.items():
         ids = getattr(scope, f"{dimension}_ids")
         if ids is not None:
-            queryset = queryset.filter(**{f"{path}__in": ids})
+            condition = Q()
+            for one in (path,) if isinstance(path, str) else path:
+                condition |= Q(**{f"{one}__in": ids})
+            queryset = queryset.filter(condition)
     return queryset
+
+
+def within(user: Any, dimension: str, *ids: int | None) -> bool:
+    """True when every one of `ids` (warehouse or channel ids) lies inside the user's scope."""
+    allowed = getattr(scope_of(user), f"{dimension}_ids")
+    return allowed is None or all(i in allowed for i in ids)
 
 
 class ScopedQuerySet(models.QuerySet):

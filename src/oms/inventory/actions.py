@@ -501,9 +501,12 @@ def _refresh_cost(plan: TransferPlan) -> None:
 
 
 @transaction.atomic
-def propose_transfer_plan(*, actor: Actor, note: str = "") -> TransferPlan | None:
-    """Solve the current demand and supply; None when nothing needs to move."""
-    instance = transfers.load_instance()
+def propose_transfer_plan(
+    *, actor: Actor, note: str = "", warehouse_ids: frozenset[int] | None = None
+) -> TransferPlan | None:
+    """Solve the current demand and supply; None when nothing needs to move. `warehouse_ids` (the
+    proposer's data scope) limits the plan to lanes with both ends among them."""
+    instance = transfers.load_instance(warehouse_ids)
     plan_result = transfers.solve(instance)
     if not plan_result.flows:
         return None

@@ -14,6 +14,18 @@ class Bootstrap:
             field.widget.attrs.setdefault("class", css)
 
 
+class UserWarehouses:
+    """Warehouse choices limited to the user's data scope (`user=` keyword; without it: all)."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None:
+            return
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.queryset.model is Warehouse:
+                field.queryset = field.queryset.restrict(user)
+
+
 class ProductField(forms.CharField):
     """A SKU typed by the operator, resolved to the product."""
 
@@ -59,14 +71,14 @@ class AdjustForm(ReceiveForm):
     location = None  # type: ignore[assignment]  # adjustments change the warehouse balance, not a bin
 
 
-class ThresholdForm(Bootstrap, forms.Form):
+class ThresholdForm(UserWarehouses, Bootstrap, forms.Form):
     sku = ProductField(label=_("SKU"), max_length=100)
     warehouse = forms.ModelChoiceField(Warehouse.objects.all(), label=_("Warehouse"))
     minimum = forms.IntegerField(label=_("Low-stock threshold"), min_value=0)
     target = forms.IntegerField(label=_("Target level"), min_value=0, required=False)
 
 
-class LaneForm(Bootstrap, forms.Form):
+class LaneForm(UserWarehouses, Bootstrap, forms.Form):
     source = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("From"))
     destination = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("To"))
     unit_cost = forms.DecimalField(label=_("Cost per unit"), min_value=0, max_digits=10, decimal_places=2)
@@ -79,7 +91,7 @@ class LaneForm(Bootstrap, forms.Form):
         return data
 
 
-class TransferLineForm(Bootstrap, forms.Form):
+class TransferLineForm(UserWarehouses, Bootstrap, forms.Form):
     sku = ProductField(label=_("SKU"), max_length=100)
     source = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("From"))
     destination = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("To"))
@@ -133,15 +145,17 @@ class LocationForm(Bootstrap, forms.Form):
 class LaneEditForm(LaneForm):
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["active"].widget.attrs["class"] = "form-check-input"
         # An existing lane may name a warehouse that has since been deactivated.
-        self.fields["source"].queryset = Warehouse.objects.all()
-        self.fields["destination"].queryset = Warehouse.objects.all()
+        for name in ("source", "destination"):
+            self.fields[name].queryset = (
+                Warehouse.objects.restrict(user) if user is not None else Warehouse.objects.all()
+            )
 
 
-class ShippingCostForm(Bootstrap, forms.Form):
+class ShippingCostForm(UserWarehouses, Bootstrap, forms.Form):
     warehouse = forms.ModelChoiceField(Warehouse.objects.all(), label=_("Warehouse"))
     province = forms.CharField(label=_("Destination province"), max_length=50)
     base = forms.DecimalField(label=_("First parcel cost"), min_value=0, max_digits=10, decimal_places=2)

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from oms.core.scoping import ScopedQuerySet
+from oms.core.scoping import ScopedQuerySet, scope_of
 
 
 class Product(models.Model):
@@ -169,6 +169,20 @@ class MoveKind(models.TextChoices):
     COUNT = "count", _("Stocktake")
 
 
+class StockMoveQuerySet(ScopedQuerySet):
+    def restrict(self, user):  # type: ignore[no-untyped-def]
+        """The warehouse's ledger, without the moves made for orders of channels outside the user's scope
+        (their reason names the order)."""
+        qs = super().restrict(user)
+        channel_ids = scope_of(user).channel_ids if getattr(user, "is_authenticated", False) else None
+        if channel_ids is None:
+            return qs
+        from django.apps import apps
+
+        in_scope = apps.get_model("orders", "Order").objects.filter(channel_id__in=channel_ids).values("pk")
+        return qs.exclude(Q(ref_type="order") & ~Q(ref_id__in=in_scope))
+
+
 class StockMove(models.Model):
     """The ledger. Append-only. Each row carries the exact change it made to the three balances."""
 
@@ -191,7 +205,7 @@ class StockMove(models.Model):
     actor_name = models.CharField(_("by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = StockMoveQuerySet.as_manager()
     scope_fields = {"warehouse": "warehouse_id"}
 
     class Meta:
@@ -305,6 +319,9 @@ class ShippingCost(models.Model):
     base = models.DecimalField(_("first parcel cost"), max_digits=10, decimal_places=2)
     per_kg = models.DecimalField(_("per kg"), max_digits=10, decimal_places=2, default=Decimal("0"))
 
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"warehouse": "warehouse_id"}
+
     class Meta:
         ordering = ["warehouse", "province"]
         verbose_name = _("shipping cost")
@@ -323,6 +340,9 @@ class Lane(models.Model):
     unit_cost = models.DecimalField(_("cost per unit"), max_digits=10, decimal_places=2)
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), default=2)
     active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"warehouse": ("source_id", "destination_id")}  # seen when either end is in scope
 
     class Meta:
         ordering = ["source", "destination"]
@@ -346,6 +366,16 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class TransferPlanQuerySet(ScopedQuerySet):
+    def restrict(self, user):  # type: ignore[no-untyped-def]
+        """Plans with at least one line that leaves from or arrives at one of the user's warehouses."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if scope_of(user).warehouse_ids is None:
+            return self
+        return self.filter(pk__in=TransferLine.objects.restrict(user).values("plan_id"))
+
+
 class TransferPlan(models.Model):
     number = models.CharField(_("number"), max_length=30, unique=True)
     status = models.CharField(_("status"), max_length=20, choices=TransferStatus.choices, default="draft")
@@ -354,6 +384,8 @@ class TransferPlan(models.Model):
     created_by = models.CharField(_("created by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TransferPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -373,6 +405,9 @@ class TransferLine(models.Model):
     received = models.PositiveIntegerField(_("received"), default=0)
     unit_cost = models.DecimalField(_("cost per unit"), max_digits=10, decimal_places=2, default=Decimal("0"))
     expected_arrival = models.DateField(_("expected arrival"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"warehouse": ("source_id", "destination_id")}  # seen when either end is in scope
 
     class Meta:
         ordering = ["plan", "pk"]

@@ -129,8 +129,9 @@ def solve(instance: Instance) -> Plan:
     )
 
 
-def load_instance() -> Instance:
-    """Demand and supply from the database: orders awaiting stock, targets, available and in transit."""
+def load_instance(warehouse_ids: frozenset[int] | None = None) -> Instance:
+    """Demand and supply from the database: orders awaiting stock, targets, available and in transit.
+    With `warehouse_ids`, only lanes between those warehouses can carry a flow."""
     from oms.inventory.models import Lane, Stock, StockThreshold, TransferLine
     from oms.orders.models import OrderLine
 
@@ -181,9 +182,12 @@ def load_instance() -> Instance:
             supply[key] = sup
         if dem:
             demand[key] = dem
+    open_lanes = Lane.objects.filter(active=True, source__active=True, destination__active=True)
+    if warehouse_ids is not None:
+        open_lanes = open_lanes.filter(source_id__in=warehouse_ids, destination_id__in=warehouse_ids)
     lanes = [
         LaneOption(lane.source_id, lane.destination_id, float(lane.unit_cost), lane.lead_time_days)
-        for lane in Lane.objects.filter(active=True, source__active=True, destination__active=True)
+        for lane in open_lanes
     ]
     return Instance(supply=supply, demand=demand, lanes=lanes)
 

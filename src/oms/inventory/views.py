@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
-from oms.inventory import actions, analysis, excel, routing, workflow
+from oms.inventory import actions, analysis, excel, routing, scopes, workflow
 from oms.inventory.forms import AdjustForm, ReceiveForm, ThresholdForm, TransferLineForm, UploadForm
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
@@ -32,6 +32,7 @@ from oms.inventory.models import (
     Stock,
     StockMove,
     StockThreshold,
+    TransferLine,
     TransferPlan,
     TransferStatus,
     Warehouse,
@@ -343,7 +344,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
             "state": state,
             "thresholds": thresholds[:200],
             "tq": tq,
-            "form": ThresholdForm(),
+            "form": ThresholdForm(user=request.user),
             "can_edit": request.user.has_perm("inventory.change_stockthreshold"),
         },
     )
@@ -352,7 +353,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @require_POST
 @module_required(M, ["inventory.change_stockthreshold"])
 def threshold_set(request: HttpRequest) -> HttpResponse:
-    form = ThresholdForm(request.POST)
+    form = ThresholdForm(request.POST, user=request.user)
     if form.is_valid():
         d = form.cleaned_data
         if not Warehouse.objects.restrict(request.user).filter(pk=d["warehouse"].pk).exists():
@@ -429,7 +430,7 @@ def analysis_view(request: HttpRequest) -> HttpResponse:
 
 @module_required(M, ["inventory.view_transferplan"])
 def transfers(request: HttpRequest) -> HttpResponse:
-    qs = TransferPlan.objects.all()
+    qs = TransferPlan.objects.restrict(request.user)
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
@@ -448,7 +449,9 @@ def transfers(request: HttpRequest) -> HttpResponse:
 @require_POST
 @module_required(M, ["inventory.add_transferplan"])
 def transfer_propose(request: HttpRequest) -> HttpResponse:
-    plan = actions.propose_transfer_plan(actor=_actor(request), note=request.POST.get("note", ""))
+    plan = actions.propose_transfer_plan(
+        actor=_actor(request), note=request.POST.get("note", ""), warehouse_ids=scopes.warehouse_ids(request.user)
+    )
     if plan is None:
         messages.info(request, _("Nothing needs to move: no warehouse is short that another can supply."))
         return redirect("inventory:transfers")
@@ -458,12 +461,16 @@ def transfer_propose(request: HttpRequest) -> HttpResponse:
 
 @module_required(M, ["inventory.view_transferplan"])
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(TransferPlan, pk=pk)
+    plan = get_object_or_404(TransferPlan.objects.restrict(request.user), pk=pk)
     if request.method == "POST":
         if not request.user.has_perm("inventory.change_transferplan"):
             raise PermissionDenied
         return _transfer_post(request, plan)
-    lines = plan.lines.select_related("product", "source", "destination")
+    # A limited user sees the lines that leave from or arrive at their warehouses, and how many others.
+    lines = list(
+        TransferLine.objects.restrict(request.user).filter(plan=plan).select_related("product", "source", "destination")
+    )
+    may_change = request.user.has_perm("inventory.change_transferplan")
     return render(
         request,
         "inventory/transfer_detail.html",
@@ -473,8 +480,11 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": _labelled(plan.events.all()),
             "next_actions": workflow.actions_from(plan.status),
             "editable": plan.status in workflow.EDITABLE,
-            "line_form": TransferLineForm(),
-            "can_edit": request.user.has_perm("inventory.change_transferplan"),
+            "line_form": TransferLineForm(user=request.user),
+            "can_edit": may_change and scopes.may_decide(request.user, plan),
+            "can_dispatch": may_change and scopes.may_dispatch(request.user, plan),
+            "receivable": scopes.receivable(request.user, plan) if may_change else set(),
+            "hidden_lines": plan.lines.count() - len(lines),
             "outstanding": sum(ln.outstanding for ln in lines),
         },
     )
@@ -506,6 +516,8 @@ def _labelled(events: Any) -> list[Any]:
 def _transfer_post(request: HttpRequest, plan: TransferPlan) -> HttpResponse:
     op = request.POST.get("op", "")
     actor = _actor(request)
+    received_ids = [int(k[4:]) for k in request.POST if k.startswith("rcv-") and k[4:].isdigit()]
+    scopes.ensure_plan_action(request.user, plan, op, received_ids)
     try:
         if op == "edit":
             for key, value in request.POST.dict().items():
@@ -517,7 +529,7 @@ def _transfer_post(request: HttpRequest, plan: TransferPlan) -> HttpResponse:
                         actions.edit_transfer_line(line_id=line_id, quantity=qty, actor=actor)
             messages.success(request, _("Plan saved."))
         elif op == "add":
-            form = TransferLineForm(request.POST)
+            form = TransferLineForm(request.POST, user=request.user)
             if not form.is_valid():
                 for errs in form.errors.values():
                     for e in errs:
@@ -627,10 +639,14 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def routing_context(order: Any, user: Any) -> dict[str, Any]:
-    """What `inventory/routing_decision.html` needs for one order."""
-    held = list(Reservation.objects.filter(order=order, state="active").select_related("product", "warehouse", "line"))
-    decision = None if held else routing.decide_for_order(order)
-    names = {w.pk: w for w in Warehouse.objects.all()}
+    """What `inventory/routing_decision.html` needs for one order. A user limited to some warehouses sees
+    the reservations and proposals in those only, and may override only when the order holds no stock
+    elsewhere (inventory.scopes)."""
+    active = Reservation.objects.filter(order=order, state="active")
+    held = list(active.restrict(user).select_related("product", "warehouse", "line"))
+    held_elsewhere = active.count() - len(held)
+    decision = None if held or held_elsewhere else routing.decide_for_order(order)
+    names = {w.pk: w for w in Warehouse.objects.restrict(user)}
     products = {}
     if decision is not None:
         products = {p.pk: p for p in Product.objects.filter(pk__in={a.product_id for a in decision.allocations})}
@@ -643,6 +659,7 @@ def routing_context(order: Any, user: Any) -> dict[str, Any]:
             "quantity": a.quantity,
         }
         for a in (decision.allocations if decision else [])
+        if a.warehouse_id in names
     ]
     candidates = [w for w in names.values() if w.active and w.covers(order.province)]
     from oms.orders.models import OrderEvent
@@ -661,7 +678,8 @@ def routing_context(order: Any, user: Any) -> dict[str, Any]:
         "candidates": candidates,
         "lines": list(order.lines.all()),
         "last_event": last,
-        "can_override": user.has_perm("inventory.override_routing"),
+        "held_elsewhere": held_elsewhere,
+        "can_override": user.has_perm("inventory.override_routing") and not held_elsewhere,
     }
 
 
@@ -677,6 +695,7 @@ def routing_view(request: HttpRequest, order_id: int) -> HttpResponse:
             chosen = {
                 int(k[3:]): int(v) for k, v in request.POST.dict().items() if k.startswith("wh-") and str(v).isdigit()
             }
+            scopes.ensure_routing_override(request.user, order.pk, chosen.values())
             actions.override_routing(order.pk, _actor(request), chosen, request.POST.get("reason", ""))
             messages.success(request, _("Routing overridden."))
         except (ValidationError, InsufficientStock, ValueError) as exc:

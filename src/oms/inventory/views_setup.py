@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
-from oms.inventory import excel, setup
+from oms.inventory import excel, scopes, setup
 from oms.inventory.forms import KitComponentForm, LaneEditForm, LocationForm, ShippingCostForm, WarehouseForm
 from oms.inventory.models import Lane, Location, Product, ShippingCost, Warehouse
 from oms.inventory.views import _page, _query_without_page, _xlsx
@@ -227,7 +227,7 @@ bin_edit = module_required(M, ["inventory.change_location"])(_bin_edit)
 
 
 def _lanes_page(request: HttpRequest, form: LaneEditForm | None = None, status: int = 200) -> HttpResponse:
-    qs = Lane.objects.select_related("source", "destination")
+    qs = Lane.objects.restrict(request.user).select_related("source", "destination")
     f = {k: request.GET.get(k, "").strip() for k in ("source", "destination", "active")}
     if f["source"]:
         qs = qs.filter(source__code=f["source"])
@@ -235,15 +235,18 @@ def _lanes_page(request: HttpRequest, form: LaneEditForm | None = None, status: 
         qs = qs.filter(destination__code=f["destination"])
     if f["active"] in ("yes", "no"):
         qs = qs.filter(active=f["active"] == "yes")
+    page = _page(request, qs, 100)
+    for lane in page:
+        lane.editable = scopes.may_change_lane(request.user, lane)
     return render(
         request,
         "inventory/lanes.html",
         {
-            "page": _page(request, qs, 100),
+            "page": page,
             "filters": f,
             "querystring": _query_without_page(request),
-            "warehouses": Warehouse.objects.all(),
-            "form": form or LaneEditForm(prefix="new"),
+            "warehouses": Warehouse.objects.restrict(request.user),
+            "form": form or LaneEditForm(prefix="new", user=request.user),
             "can_add": request.user.has_perm("inventory.add_lane"),
             "can_change": request.user.has_perm("inventory.change_lane"),
         },
@@ -268,7 +271,7 @@ def _lane_args(d: dict[str, Any]) -> dict[str, Any]:
 
 @require_POST
 def _lane_add(request: HttpRequest) -> HttpResponse:
-    form = LaneEditForm(request.POST, prefix="new")
+    form = LaneEditForm(request.POST, prefix="new", user=request.user)
     if form.is_valid():
         try:
             lane = setup.save_lane(actor=_actor(request), **_lane_args(form.cleaned_data))
@@ -285,8 +288,10 @@ lane_add = module_required(M, ["inventory.add_lane"])(_lane_add)
 
 @require_POST
 def _lane_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    lane = get_object_or_404(Lane, pk=pk)
-    form = LaneEditForm(request.POST, prefix=f"lane{lane.pk}")
+    lane = get_object_or_404(Lane.objects.restrict(request.user), pk=pk)
+    if not scopes.may_change_lane(request.user, lane):
+        raise PermissionDenied
+    form = LaneEditForm(request.POST, prefix=f"lane{lane.pk}", user=request.user)
     if form.is_valid():
         try:
             lane = setup.save_lane(actor=_actor(request), pk=lane.pk, **_lane_args(form.cleaned_data))
@@ -306,7 +311,7 @@ lane_edit = module_required(M, ["inventory.change_lane"])(_lane_edit)
 
 
 def _costs_page(request: HttpRequest, form: ShippingCostForm | None = None, status: int = 200) -> HttpResponse:
-    qs = ShippingCost.objects.select_related("warehouse")
+    qs = ShippingCost.objects.restrict(request.user).select_related("warehouse")
     f = {k: request.GET.get(k, "").strip() for k in ("warehouse", "province")}
     if f["warehouse"]:
         qs = qs.filter(warehouse__code=f["warehouse"])
@@ -322,8 +327,8 @@ def _costs_page(request: HttpRequest, form: ShippingCostForm | None = None, stat
             "page": _page(request, qs, 100),
             "filters": f,
             "querystring": _query_without_page(request),
-            "warehouses": Warehouse.objects.all(),
-            "form": form or ShippingCostForm(prefix="cost"),
+            "warehouses": Warehouse.objects.restrict(request.user),
+            "form": form or ShippingCostForm(prefix="cost", user=request.user),
             "can_edit": request.user.has_perm("inventory.add_shippingcost")
             and request.user.has_perm("inventory.change_shippingcost"),
             "can_delete": request.user.has_perm("inventory.delete_shippingcost"),
@@ -339,7 +344,7 @@ def shipping_costs(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def _cost_save(request: HttpRequest) -> HttpResponse:
-    form = ShippingCostForm(request.POST, prefix="cost")
+    form = ShippingCostForm(request.POST, prefix="cost", user=request.user)
     if form.is_valid():
         d = form.cleaned_data
         existing = ShippingCost.objects.filter(warehouse=d["warehouse"], province=d["province"].strip()).first()
@@ -365,7 +370,7 @@ shipping_cost_save = module_required(M, ["inventory.add_shippingcost", "inventor
 
 @require_POST
 def _cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_object_or_404(ShippingCost, pk=pk)
+    row = get_object_or_404(ShippingCost.objects.restrict(request.user), pk=pk)
     setup.delete_shipping_cost(actor=_actor(request), pk=row.pk)
     messages.success(request, _("Shipping cost removed; routing estimates this pair by distance."))
     return redirect("inventory:shipping_costs")

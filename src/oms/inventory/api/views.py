@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status, viewsets
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from oms.core.actor import Actor
 from oms.core.api import ExistingField, ModulePermission, QueryBooleanField, StrictQueryParams, error_response
-from oms.inventory import actions
+from oms.inventory import actions, scopes
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
     LowStockAlert,
@@ -267,8 +267,18 @@ class TransferPlanViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
     serializer_class = TransferPlanSerializer
     required_perms = {"GET": ["inventory.view_transferplan"], "POST": ["inventory.change_transferplan"],
                       "PATCH": ["inventory.change_transferplan"]}  # fmt: skip
-    queryset = TransferPlan.objects.prefetch_related("lines__product", "lines__source", "lines__destination")
     filterset_fields = ["status"]
+
+    def get_queryset(self) -> Any:
+        # A limited user sees the plans, and the lines of them, that touch their warehouses.
+        lines = TransferLine.objects.restrict(self.request.user).select_related("product", "source", "destination")
+        return TransferPlan.objects.restrict(self.request.user).prefetch_related(Prefetch("lines", queryset=lines))
+
+    def _plan(self, op: str, line_ids: Any = ()) -> TransferPlan:
+        """The plan of the URL (404 outside the user's scope), once the user's warehouses cover `op`."""
+        plan = self.get_object()
+        scopes.ensure_plan_action(self.request.user, plan, op, line_ids)
+        return plan
 
     def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Response:
         try:
@@ -280,30 +290,37 @@ class TransferPlanViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={201: TransferPlanSerializer, 200: None})
     @action(detail=False, methods=["post"])
     def propose(self, request: Request) -> Response:
-        plan = actions.propose_transfer_plan(actor=_actor(request), note=str(_data(request).get("note", "")))
+        plan = actions.propose_transfer_plan(
+            actor=_actor(request),
+            note=str(_data(request).get("note", "")),
+            warehouse_ids=scopes.warehouse_ids(request.user),
+        )
         if plan is None:
             return Response({"plan": None, "message": "Nothing needs to move."})
-        return Response(TransferPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TransferPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: int) -> Response:
-        return self._run(actions.approve_transfer, self.get_object().pk, _actor(request))
+        return self._run(actions.approve_transfer, self._plan("approve").pk, _actor(request))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: int) -> Response:
-        return self._run(actions.reopen_transfer, self.get_object().pk, _actor(request))
+        return self._run(actions.reopen_transfer, self._plan("reopen").pk, _actor(request))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_plan(self, request: Request, pk: int) -> Response:
-        return self._run(actions.dispatch_transfer, self.get_object().pk, _actor(request))
+        return self._run(actions.dispatch_transfer, self._plan("dispatch").pk, _actor(request))
 
     @extend_schema(request=inline_serializer("TransferReceive", {"lines": serializers.DictField(
         child=serializers.IntegerField(), help_text="line id -> units received now")}))  # fmt: skip
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: int) -> Response:
+        self.get_object()  # 404 before the body is read
         lines = _data(request).get("lines") or {}
         if not isinstance(lines, dict):
             return error_response("invalid", 'Send {"lines": {line_id: quantity}}.')
@@ -311,19 +328,19 @@ class TransferPlanViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
             received = {int(k): int(v) for k, v in lines.items()}
         except (TypeError, ValueError):
             return error_response("invalid", "Line ids and quantities must be whole numbers.")
-        return self._run(actions.receive_transfer, self.get_object().pk, received, _actor(request))
+        return self._run(actions.receive_transfer, self._plan("receive", received).pk, received, _actor(request))
 
     @extend_schema(request=inline_serializer("TransferReason", {"reason": serializers.CharField()}))
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: int) -> Response:
         return self._run(
-            actions.close_transfer, self.get_object().pk, _actor(request), str(_data(request).get("reason", ""))
+            actions.close_transfer, self._plan("close").pk, _actor(request), str(_data(request).get("reason", ""))
         )
 
     @extend_schema(request=inline_serializer("TransferCancel", {"reason": serializers.CharField(required=False)}))
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: int) -> Response:
-        return self._run(actions.cancel_transfer, self.get_object().pk, _actor(request),
+        return self._run(actions.cancel_transfer, self._plan("cancel").pk, _actor(request),
                          reason=str(_data(request).get("reason", "")))  # fmt: skip
 
 
@@ -335,7 +352,8 @@ class TransferLineView(InventoryAPI, generics.GenericAPIView):
 
     @extend_schema(request=inline_serializer("TransferLineEdit", {"quantity": serializers.IntegerField()}))
     def patch(self, request: Request, pk: int) -> Response:
-        get_object_or_404(TransferLine, pk=pk)
+        line = get_object_or_404(TransferLine.objects.restrict(request.user).select_related("plan"), pk=pk)
+        scopes.ensure_plan_action(request.user, line.plan, "edit")
         try:
             qty = int(str(_data(request).get("quantity")))
         except (TypeError, ValueError):

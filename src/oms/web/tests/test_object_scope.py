@@ -1,0 +1,342 @@
+"""Object scope over EVERY URL of the project: a user limited to one warehouse, or to one channel, with a
+role that may otherwise do everything, sees and touches only what is inside that scope.
+
+The data: warehouses IN (the user's), EDGE (only ever the other end of a transfer or lane that touches
+IN) and OUT; channels IN and OUT; and in each of them the rows every page lists (stock, moves, bins,
+thresholds, alerts, counts, shipping costs, lanes, transfer plans and lines, orders with reservations,
+SKU mappings, deliveries, imports). Before building it every table's id sequence is moved to its own
+range, so an id names exactly one row in the whole database.
+
+For the limited user, walking the URL conf (console and API):
+- every page without arguments (lists, forms, dashboards) and every export linked from it answers
+  without a word that names an out-of-scope row (codes, names, numbers: MARKERS);
+- every page with an id argument is tried with the ids of the in-scope and shared rows: the ones it
+  answers (which tells which model the route addresses) must not name an out-of-scope row either
+  (details, their lines, their forms' choices); then with the ids of the out-of-scope rows of those
+  models, by GET, POST (and PATCH/PUT/DELETE on the API): always 404 (405 when the method is not
+  served), and no table changes;
+- a route that no row of the data answers must be in SCOPE_FREE, with the reason.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection, models
+from django.test import Client
+from rest_framework.test import APIClient
+
+from oms.core.actor import Actor
+from oms.core.permissions import PUBLIC
+from oms.web.tests.test_permission_matrix import PLACEHOLDERS, Route, routes
+
+pytestmark = pytest.mark.django_db
+
+# Routes with an id argument whose rows carry no data scope (so no in-scope row reaches them), and why.
+# POST-only routes that are not listed here are tried with the id of every out-of-scope row.
+SCOPE_FREE = {
+    "orders:view_delete": "a saved view belongs to the user who saved it (looked up with user_id)",
+    "orders:rule_edit": "classification rules are shared configuration, not data of a channel",
+    "orders:review:rule_edit": "review rules are shared configuration, not data of a channel",
+    "orders:review:blacklist_delete": "the blacklist is shared across channels",
+    "accounts:revoke_token": "an API token belongs to its user (looked up with user_id)",
+    "system:parameter_restore": "runtime parameters are deployment-wide",
+    "api:settings-revision-restore": "runtime parameters are deployment-wide",
+    "system:role_update": "roles are deployment-wide",
+    "system:user_set_active": "users are managed deployment-wide by the Settings module",
+    "system:user_reset_password": "users are managed deployment-wide by the Settings module",
+    "api:settings-user-reset-password": "users are managed deployment-wide by the Settings module",
+    "inventory:product_kit": "products are a shared catalogue",
+}
+
+# API fields recorded as history of an in-scope row, which may name a row outside the scope, and why.
+HISTORY_FIELDS = {
+    "api:order": (
+        "events",
+        "an order's events are its history as recorded (e.g. which warehouse reserved it); orders are "
+        "scoped by channel, so a user limited to warehouses reads the whole order (docs/data-scopes.md)",
+    ),
+}
+
+WRITE_METHODS_API = ("post", "patch", "put", "delete")
+
+
+@dataclass
+class World:
+    markers: list[str]  # words that name an out-of-scope row
+    inside: list[models.Model] = field(default_factory=list)  # in scope or shared: probes
+    outside: list[models.Model] = field(default_factory=list)  # must answer 404
+    user: Any = None
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+def _spread_sequences() -> None:
+    """Give every table its own id range, so that one id names one row in the whole database."""
+    tables = sorted(
+        m._meta.db_table
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed and m._meta.pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField")
+    )
+    with connection.cursor() as cur:
+        for i, table in enumerate(tables, 1):
+            start = i * 1_000_000
+            if connection.vendor == "sqlite":
+                cur.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                cur.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, start])
+            else:
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [start])
+
+
+def _build(kind: str, make_user: Any) -> World:
+    from decimal import Decimal
+
+    from oms.accounts.models import UserProfile
+    from oms.channels.models import Channel, ImportJob, InboundDelivery, SkuMapping
+    from oms.inventory import actions
+    from oms.inventory.models import (
+        Lane,
+        Location,
+        LowStockAlert,
+        Product,
+        ShippingCost,
+        Stock,
+        StockMove,
+        StockThreshold,
+        TransferLine,
+        TransferPlan,
+        Warehouse,
+    )
+    from oms.orders.models import Order, OrderLine
+
+    _spread_sequences()
+    system = Actor.system("scope-test")
+
+    def warehouse(code: str, name: str) -> Warehouse:
+        return Warehouse.objects.create(code=code, name=name, province="上海", priority=10)
+
+    w_in, w_edge, w_out = (
+        warehouse("ZQA-IN", "Zq Inner Depot"),
+        warehouse("ZQB-EDGE", "Zq Edge Depot"),
+        warehouse("ZQC-OUT", "Zq Outer Depot"),
+    )
+    c_in = Channel.objects.create(code="zq-in-shop", name="Zq Inner Shop", platform="manual")
+    c_out = Channel.objects.create(code="zq-out-shop", name="Zq Outer Shop", platform="manual")
+    product = Product.objects.create(sku="ZQ-SKU-1", name="Zq tea", unit_cost=Decimal("5"), list_price=Decimal("9"))
+    for w in (w_in, w_edge, w_out):
+        actions.receive(product_id=product.pk, warehouse_id=w.pk, quantity=50, actor=system, reason="scope test")
+    per_warehouse: dict[int, list[models.Model]] = {}
+    for w in (w_in, w_out):
+        rows: list[models.Model] = [
+            w,
+            Location.objects.create(warehouse=w, code=f"BIN-{w.code}"),
+            StockThreshold.objects.create(product=product, warehouse=w, minimum=80, target=100),
+            LowStockAlert.objects.create(product=product, warehouse=w, threshold=80, available=50, lowest=50),
+            ShippingCost.objects.create(warehouse=w, province="上海", base=Decimal("6")),
+            actions.open_count(warehouse_id=w.pk, actor=system),
+            Stock.objects.get(product=product, warehouse=w),
+            StockMove.objects.filter(warehouse=w).first(),
+        ]
+        per_warehouse[w.pk] = [r for r in rows if r is not None]
+    lane_in = Lane.objects.create(source=w_in, destination=w_edge, unit_cost=Decimal("1"), lead_time_days=2)
+    lane_out = Lane.objects.create(source=w_edge, destination=w_out, unit_cost=Decimal("1"), lead_time_days=2)
+
+    def plan(number: str, legs: Iterable[tuple[Warehouse, Warehouse]]) -> tuple[TransferPlan, list[TransferLine]]:
+        p = TransferPlan.objects.create(number=number, created_by="scope-test")
+        lines = [
+            TransferLine.objects.create(plan=p, source=a, destination=b, product=product, quantity=1) for a, b in legs
+        ]
+        return p, lines
+
+    plan_in, lines_in = plan("ZQTP-IN", [(w_in, w_edge)])
+    plan_out, lines_out = plan("ZQTP-OUT", [(w_edge, w_out)])
+    plan_mix, (mix_in, mix_out) = plan("ZQTP-MIX", [(w_in, w_edge), (w_edge, w_out)])
+
+    def order(number: str, ch: Channel, customer: str, w: Warehouse) -> Order:
+        o = Order.objects.create(
+            number=number, channel=ch, external_id=f"EXT-{number}", province="上海", status="approved",
+            customer_name=customer,
+        )  # fmt: skip
+        line = OrderLine.objects.create(order=o, line_no=1, product=product, sku=product.sku, name="t", quantity=1)
+        actions.override_routing(o.pk, system, {line.pk: w.pk}, "scope test")
+        return o
+
+    # Orders are scoped by channel; their reservations by warehouse (see docs/data-scopes.md).
+    order_in = order("ZQ-ORD-IN", c_in, "Zq Insider", w_in)
+    order_out = order("ZQ-ORD-OUT", c_out, "Zq Outsider", w_out)
+    channel_rows: dict[int, list[models.Model]] = {}
+    for ch in (c_in, c_out):
+        delivery = InboundDelivery.objects.create(channel=ch, kind="api", dedupe_key=f"zq-{ch.code}")
+        channel_rows[ch.pk] = [
+            ch,
+            SkuMapping.objects.create(channel=ch, platform_sku=f"PSKU-{ch.code}", product=product),
+            delivery,
+            ImportJob.objects.create(channel=ch, format="csv", fingerprint=f"zq-{ch.code}", file_names=["a.csv"]),
+        ]
+
+    user = make_user("administrator", username=f"zq-{kind}")
+    profile = UserProfile.objects.get(user=user)
+    other = make_user("warehouse", username=f"zq-colleague-{kind}")
+    shared: list[models.Model] = [product, user, other]
+    if kind == "warehouse":
+        profile.warehouses.set([w_in])
+        world = World(markers=["ZQC-OUT", "Zq Outer Depot", "ZQTP-OUT", "BIN-ZQC-OUT"], user=user)
+        world.inside = [*per_warehouse[w_in.pk], lane_in, plan_in, plan_mix, *lines_in, mix_in, *shared]
+        world.inside += [order_in, order_out, *channel_rows[c_in.pk], *channel_rows[c_out.pk]]
+        world.outside = [*per_warehouse[w_out.pk], lane_out, plan_out, *lines_out, mix_out]
+        world.notes = {"order_held_elsewhere": order_out, "plan_mix": plan_mix}
+    else:
+        profile.channels.set([c_in])
+        world = World(markers=["zq-out-shop", "Zq Outer Shop", "ZQ-ORD-OUT", "Zq Outsider", "PSKU-zq-out"], user=user)
+        world.inside = [*per_warehouse[w_in.pk], *per_warehouse[w_out.pk], lane_in, lane_out, *shared]
+        world.inside += [plan_in, plan_out, plan_mix, *lines_in, *lines_out, mix_in, mix_out]
+        world.inside += [order_in, *channel_rows[c_in.pk]]
+        world.outside = [order_out, *channel_rows[c_out.pk]]
+    return world
+
+
+# --- reading what a response shows ---
+
+
+def _text(response: Any) -> str:
+    """Everything a person or program could read in the response, exports unpacked."""
+    content = getattr(response, "streaming_content", None)
+    raw = b"".join(content) if content is not None else response.content
+    kind = response.get("Content-Type", "")
+    if raw[:2] == b"PK":  # xlsx: the shared strings and sheets are XML inside a zip
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            return " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+    if "pdf" in kind:
+        return raw.decode("latin-1")
+    return raw.decode("utf-8", "replace")
+
+
+def _leaks(response: Any, markers: list[str], route: Route | None = None) -> list[str]:
+    text = _text(response)
+    if route is not None and route.name in HISTORY_FIELDS and response.status_code == 200:
+        data = response.json()
+        data.pop(HISTORY_FIELDS[route.name][0], None)
+        text = json.dumps(data, ensure_ascii=False)
+    return [m for m in markers if m in text]
+
+
+EXPORT_LINK = re.compile(r"""href="([^"]*[?&](?:amp;)?export=[^"]*)\"""")
+
+
+def _export_links(response: Any) -> list[str]:
+    if "html" not in response.get("Content-Type", ""):
+        return []
+    return sorted({m.replace("&amp;", "&") for m in EXPORT_LINK.findall(response.content.decode("utf-8", "replace"))})
+
+
+def _clients(user: Any) -> tuple[Client, APIClient]:
+    console = Client()
+    console.force_login(user)
+    api = APIClient()
+    api.force_authenticate(user)
+    return console, api
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        m._meta.db_table: m._default_manager.count()
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed and m._meta.db_table != "django_session"
+    }
+
+
+def _signed_in_routes() -> list[Route]:
+    """Public pages (sign-in, health, webhooks keyed by a channel's secret) show no data of a user."""
+    return [r for r in routes() if r.module and r.module != PUBLIC]
+
+
+def _id_routes() -> list[Route]:
+    return [r for r in _signed_in_routes() if PLACEHOLDERS["int"] in r.path]
+
+
+def _plain_routes() -> list[Route]:
+    return [r for r in _signed_in_routes() if PLACEHOLDERS["int"] not in r.path and "zz-placeholder" not in r.path]
+
+
+def _at(route: Route, pk: int) -> str:
+    return route.path.replace(PLACEHOLDERS["int"], str(pk))
+
+
+def _label(obj: models.Model) -> str:
+    return f"{obj._meta.label} {obj.pk}"
+
+
+@pytest.fixture(params=["warehouse", "channel"])
+def world(request: Any, make_user: Any) -> World:
+    return _build(request.param, make_user)
+
+
+def test_pages_and_exports_show_only_what_is_in_scope(world: World):
+    console, api = _clients(world.user)
+    problems: list[str] = []
+    for route in _plain_routes():
+        c = api if route.api else console
+        response = c.get(route.path)
+        if response.status_code == 405:
+            continue
+        assert response.status_code < 500, f"{route.path} answered {response.status_code}"
+        problems += [f"{route.path} shows {m!r}" for m in _leaks(response, world.markers)]
+        for link in _export_links(response):
+            link = link if link.startswith("/") else f"{route.path}{link}"
+            export = console.get(link)
+            problems += [f"{link} (export) shows {m!r}" for m in _leaks(export, world.markers)]
+    assert not problems, "\n".join(problems)
+
+
+def test_objects_outside_the_scope_answer_404_everywhere(world: World):
+    console, api = _clients(world.user)
+    problems: list[str] = []
+    unreached: list[str] = []
+    attempts: list[tuple[Route, models.Model]] = []
+    for route in _id_routes():
+        c = api if route.api else console
+        reached: set[type[models.Model]] = set()
+        post_only = False
+        for obj in world.inside:
+            response = c.get(_at(route, obj.pk))
+            if response.status_code == 405:
+                post_only = True
+                break
+            if response.status_code == 404:
+                continue
+            assert response.status_code < 500, f"{_at(route, obj.pk)} ({_label(obj)}) answered {response.status_code}"
+            reached.add(type(obj))
+            leaks = _leaks(response, world.markers, route)
+            problems += [f"{_at(route, obj.pk)} ({_label(obj)}) shows {m!r}" for m in leaks]
+        if route.name in SCOPE_FREE:
+            continue
+        if post_only:
+            attempts += [(route, obj) for obj in world.outside]  # cannot tell the model: try them all
+            continue
+        if not reached and route.name not in SCOPE_FREE:
+            unreached.append(route.name)
+        attempts += [(route, obj) for obj in world.outside if type(obj) in reached]
+
+    before = _row_counts()
+    for route, obj in attempts:
+        c = api if route.api else console
+        url = _at(route, obj.pk)
+        methods = ("get", *WRITE_METHODS_API) if route.api else ("get", "post")
+        for method in methods:
+            response = getattr(c, method)(url, {}, format="json") if route.api else getattr(c, method)(url, {})
+            if response.status_code not in (404, 405):
+                problems.append(f"{method.upper()} {url} ({_label(obj)}, out of scope) answered {response.status_code}")
+    changed = {t: (n, after) for t, n in before.items() if n != (after := _row_counts().get(t))}
+    if unreached:
+        problems.append(f"routes no row of the data reaches; add data or explain in SCOPE_FREE: {unreached}")
+    if changed:
+        problems.append(f"requests on out-of-scope ids changed rows (table: before, after): {changed}")
+    assert not problems, f"{len(problems)} leaks:\n" + "\n".join(problems)
+    assert attempts, "nothing out of scope was tried"
