@@ -71,9 +71,12 @@ class TokenForm(forms.Form):
         label=_("Name"), max_length=100, required=False, help_text=_("What the token is for, e.g. the ERP system.")
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, editor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(is_active=True).order_by("username")
-        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+        from oms.system.users import manageable_by
+
+        # A token acts as its user: issue one only for someone the editor may administer.
+        people = manageable_by(editor) if editor is not None else get_user_model().objects.all()
+        self.fields["user"].queryset = people.filter(is_active=True).order_by("username")  # type: ignore[attr-defined]
         self.fields["user"].widget.attrs["class"] = "form-select"
         self.fields["name"].widget.attrs["class"] = "form-control"

@@ -8,7 +8,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from oms.accounts.lockout import attempts, cooloff_time, failure_limit
 from oms.accounts.models import ApiToken, LoginRecord, UserProfile
 from oms.core.actor import Actor
 from oms.core.permissions import PUBLIC, SIGNED_IN, declare_access, module_required
+from oms.system.users import manageable_by
 
 NEW_TOKEN_SESSION_KEY = "oms_new_api_token"
 
@@ -131,7 +132,7 @@ def login_log(request: HttpRequest) -> HttpResponse:
 
 @module_required("settings", ["accounts.manage_api_tokens"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, editor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             token, key = actions.issue_token(
@@ -145,7 +146,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:tokens")
     new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     show = request.GET.get("show", "active")
-    rows = ApiToken.objects.select_related("user")
+    rows = ApiToken.objects.filter(user__in=manageable_by(request.user)).select_related("user")
     if show == "active":
         rows = rows.filter(revoked_at__isnull=True)
     return render(
@@ -159,6 +160,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @module_required("settings", ["accounts.manage_api_tokens"])
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(ApiToken.objects.filter(user__in=manageable_by(request.user)), pk=pk)
     try:
         token = actions.revoke_token(actor=Actor.from_request(request), token_id=pk)
     except ApiToken.DoesNotExist:

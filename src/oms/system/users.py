@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from oms.core.actor import Actor
 from oms.core.roles import ADMINISTRATOR, GROUP_TO_ROLE, PROJECT_APP_LABELS, group_name
+from oms.core.scoping import scope_of
 from oms.system import oplog
 
 User = get_user_model()
@@ -31,6 +32,41 @@ def manageable_permissions() -> Any:
         .select_related("content_type")
         .order_by("content_type__app_label", "content_type__model", "codename")
     )
+
+
+def manageable_by(editor: Any) -> Any:
+    """The users `editor` may see and administer: everyone for an unlimited editor; for one limited to
+    some channels or warehouses, the people limited to (some of) those same ones and nothing else, so
+    that nobody administers a colleague who sees more than they do (docs/data-scopes.md)."""
+    from oms.accounts.models import UserProfile
+
+    scope = scope_of(editor)
+    if scope.unrestricted:
+        return User.objects.all()
+    qs = User.objects.exclude(is_superuser=True)
+    for relation, column, ids in (
+        ("channels", "channel_id", scope.channel_ids),
+        ("warehouses", "warehouse_id", scope.warehouse_ids),
+    ):
+        if ids is None:
+            continue
+        through = getattr(UserProfile, relation).through.objects
+        qs = qs.filter(pk__in=through.values("userprofile__user_id")).exclude(
+            pk__in=through.exclude(**{f"{column}__in": ids}).values("userprofile__user_id")
+        )
+    return qs
+
+
+def _ensure_grantable(actor: Actor, channel_ids: list[int], warehouse_ids: list[int]) -> None:
+    """A person limited to some channels or warehouses gives others only (some of) their own."""
+    editor = User.objects.filter(pk=actor.user_id).first() if actor.kind == "user" and actor.user_id else None
+    if editor is None:
+        return
+    scope = scope_of(editor)
+    if scope.channel_ids is not None and not (channel_ids and set(channel_ids) <= scope.channel_ids):
+        raise ValidationError({"channels": [_("Limit the user to some of your own channels.")]})
+    if scope.warehouse_ids is not None and not (warehouse_ids and set(warehouse_ids) <= scope.warehouse_ids):
+        raise ValidationError({"warehouses": [_("Limit the user to some of your own warehouses.")]})
 
 
 def _profile(user: Any) -> Any:
@@ -81,6 +117,8 @@ def create_user(
     """A new user whose initial password must be changed at first sign-in."""
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": [_("A user with this username already exists.")]})
+    channel_ids, warehouse_ids = list(channel_ids), list(warehouse_ids)
+    _ensure_grantable(actor, channel_ids, warehouse_ids)
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     try:
         password_validation.validate_password(password, user)
@@ -118,6 +156,8 @@ def update_user(
     user = User.objects.select_for_update().get(pk=user_id)
     group_ids = list(group_ids)
     _ensure_not_self_lockout(user, actor, group_ids=group_ids)
+    channel_ids, warehouse_ids = list(channel_ids), list(warehouse_ids)
+    _ensure_grantable(actor, channel_ids, warehouse_ids)
     profile = _profile(user)
     before = {
         "name": [user.first_name, user.last_name],

@@ -27,6 +27,7 @@ from oms.core.actor import Actor
 from oms.core.exports import spreadsheet
 from oms.core.permissions import module_required
 from oms.core.roles import GROUP_TO_ROLE, role_label
+from oms.core.scoping import scope_of
 from oms.system import actions, backup, oplog, params, users
 from oms.system.forms import ParameterForm, RoleForm, UserForm, field_name
 from oms.system.models import BackupRun, OperationLog, ParameterRevision
@@ -163,7 +164,8 @@ def test_email(request: HttpRequest) -> HttpResponse:
 
 def _user_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     qs = (
-        User.objects.select_related("profile")
+        users.manageable_by(request.user)
+        .select_related("profile")
         .prefetch_related("groups", "profile__channels", "profile__warehouses")
         .order_by("username")
     )
@@ -206,7 +208,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Select users and an action."))
         else:
             try:
-                n = users.set_active(user_ids=ids, active=op == "enable", actor=Actor.from_request(request))
+                mine = list(users.manageable_by(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+                n = users.set_active(user_ids=mine, active=op == "enable", actor=Actor.from_request(request))
             except ValidationError as exc:
                 messages.error(request, _first_error(exc))
             else:
@@ -269,7 +272,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     from oms.accounts.models import UserProfile
 
-    target = get_object_or_404(User, pk=pk)
+    target = get_object_or_404(users.manageable_by(request.user), pk=pk)
     profile, _created = UserProfile.objects.get_or_create(user=target)
     initial = {
         "username": target.username,
@@ -309,7 +312,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @module_required(SETTINGS, ["auth.change_user"])
 def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(User, pk=pk)
+    target = get_object_or_404(users.manageable_by(request.user), pk=pk)
     active = request.POST.get("active") == "1"
     try:
         users.set_active(user_ids=[target.pk], active=active, actor=Actor.from_request(request))
@@ -326,7 +329,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @module_required(SETTINGS, ["auth.change_user"])
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(User, pk=pk)
+    target = get_object_or_404(users.manageable_by(request.user), pk=pk)
     password = users.reset_password(user_id=target.pk, actor=Actor.from_request(request))
     # Shown once on this response, never stored in clear or put in a message cookie.
     return render(request, "system/temporary_password.html", {"target": target, "password": password})
@@ -493,6 +496,9 @@ def backup_restore(request: HttpRequest, name: str) -> HttpResponse:
 
 def _oplog_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     qs = OperationLog.objects.all()
+    if not scope_of(request.user).unrestricted:
+        # The log spans every channel and warehouse; a limited person reads what they did themselves.
+        qs = qs.filter(actor_user_id=request.user.pk)
     f = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "date_from", "date_to", "q")}
     if f["actor"]:
         qs = qs.filter(actor_name__icontains=f["actor"])

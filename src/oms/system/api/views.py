@@ -202,9 +202,10 @@ class UserQuery(serializers.Serializer):
     role = ExistingField(Group, "name", help_text="Role (group) name.")
 
 
-def _users_qs() -> Any:
+def _users_qs(request: Request) -> Any:
     return (
-        User.objects.select_related("profile")
+        users.manageable_by(request.user)
+        .select_related("profile")
         .prefetch_related("groups", "profile__channels", "profile__warehouses")
         .order_by("username")
     )
@@ -218,7 +219,7 @@ class UserListView(StrictQueryParams, APIView):
 
     @extend_schema(responses=UserSerializer(many=True))
     def get(self, request: Request) -> Response:
-        qs = _users_qs()
+        qs = _users_qs(request)
         if self.query.get("active") is not None:
             qs = qs.filter(is_active=self.query["active"])
         if "role" in self.query:
@@ -238,7 +239,7 @@ class UserListView(StrictQueryParams, APIView):
             )
         d.pop("is_active", None)
         user = users.create_user(actor=_actor(request), **d)
-        return Response(UserSerializer(_users_qs().get(pk=user.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(UserSerializer(_users_qs(request).get(pk=user.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class UserDetailView(StrictQueryParams, APIView):
@@ -248,11 +249,11 @@ class UserDetailView(StrictQueryParams, APIView):
 
     @extend_schema(responses=UserSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(UserSerializer(get_object_or_404(_users_qs(), pk=pk)).data)
+        return Response(UserSerializer(get_object_or_404(_users_qs(request), pk=pk)).data)
 
     @extend_schema(request=UserWriteSerializer, responses=UserSerializer)
     def patch(self, request: Request, pk: int) -> Response:
-        user = get_object_or_404(_users_qs(), pk=pk)
+        user = get_object_or_404(_users_qs(request), pk=pk)
         ser = UserWriteSerializer(data=request.data, partial=True)
         ser.is_valid(raise_exception=True)
         d = ser.resolve()
@@ -270,7 +271,7 @@ class UserDetailView(StrictQueryParams, APIView):
             channel_ids=d.get("channel_ids", [c.pk for c in profile.channels.all()] if profile else []),
             warehouse_ids=d.get("warehouse_ids", [w.pk for w in profile.warehouses.all()] if profile else []),
         )
-        return Response(UserSerializer(_users_qs().get(pk=user.pk)).data)
+        return Response(UserSerializer(_users_qs(request).get(pk=user.pk)).data)
 
 
 class UserResetPasswordView(StrictQueryParams, APIView):
@@ -282,5 +283,5 @@ class UserResetPasswordView(StrictQueryParams, APIView):
         request=None, responses=inline_serializer("TemporaryPassword", {"password": serializers.CharField()})
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = get_object_or_404(User, pk=pk)
+        user = get_object_or_404(users.manageable_by(request.user), pk=pk)
         return Response({"password": users.reset_password(user_id=user.pk, actor=_actor(request))})

@@ -47,13 +47,9 @@ SCOPE_FREE = {
     "orders:rule_edit": "classification rules are shared configuration, not data of a channel",
     "orders:review:rule_edit": "review rules are shared configuration, not data of a channel",
     "orders:review:blacklist_delete": "the blacklist is shared across channels",
-    "accounts:revoke_token": "an API token belongs to its user (looked up with user_id)",
     "system:parameter_restore": "runtime parameters are deployment-wide",
     "api:settings-revision-restore": "runtime parameters are deployment-wide",
     "system:role_update": "roles are deployment-wide",
-    "system:user_set_active": "users are managed deployment-wide by the Settings module",
-    "system:user_reset_password": "users are managed deployment-wide by the Settings module",
-    "api:settings-user-reset-password": "users are managed deployment-wide by the Settings module",
     "inventory:product_kit": "products are a shared catalogue",
 }
 
@@ -74,6 +70,7 @@ class World:
     markers: list[str]  # words that name an out-of-scope row
     inside: list[models.Model] = field(default_factory=list)  # in scope or shared: probes
     outside: list[models.Model] = field(default_factory=list)  # must answer 404
+    bystanders: list[models.Model] = field(default_factory=list)  # also outside; only sent in bulk actions
     user: Any = None
     notes: dict[str, Any] = field(default_factory=dict)
 
@@ -98,6 +95,7 @@ def _spread_sequences() -> None:
 def _build(kind: str, make_user: Any) -> World:
     from decimal import Decimal
 
+    from oms.accounts.actions import issue_token
     from oms.accounts.models import UserProfile
     from oms.channels.models import Channel, ImportJob, InboundDelivery, SkuMapping
     from oms.inventory import actions
@@ -114,7 +112,8 @@ def _build(kind: str, make_user: Any) -> World:
         TransferPlan,
         Warehouse,
     )
-    from oms.orders.models import Order, OrderLine
+    from oms.orders.models import IntakeAlert, Order, OrderLine
+    from oms.orders.review.models import OrderHold, StockShortage
 
     _spread_sequences()
     system = Actor.system("scope-test")
@@ -171,6 +170,23 @@ def _build(kind: str, make_user: Any) -> World:
     # Orders are scoped by channel; their reservations by warehouse (see docs/data-scopes.md).
     order_in = order("ZQ-ORD-IN", c_in, "Zq Insider", w_in)
     order_out = order("ZQ-ORD-OUT", c_out, "Zq Outsider", w_out)
+    # Orders in every queue (review, invalid, rejected, holds, shortages, intake alerts) of both channels.
+    queued_out: list[models.Model] = []
+    for ch, word in ((c_in, "IN"), (c_out, "OUT")):
+        for status in ("pending_review", "pending_finance", "invalid", "rejected", "on_hold", "awaiting_stock"):
+            queued = Order.objects.create(
+                number=f"ZQ-ORD-{word}-{status}", channel=ch, external_id=f"EXT-{word}-{status}", province="上海",
+                status=status, customer_name=f"Zq {word.title()}sider",
+            )  # fmt: skip
+            OrderLine.objects.create(order=queued, line_no=1, product=product, sku=product.sku, name="t", quantity=1)
+            if ch == c_out:
+                queued_out.append(queued)
+            if status == "on_hold":
+                OrderHold.objects.create(order=queued, reason="scope test", held_from="pending_review")
+            if status == "awaiting_stock":
+                StockShortage.objects.create(order=queued, product=product, quantity=1)
+            if status == "invalid":
+                IntakeAlert.objects.create(order=queued, problems=["scope test"])
     channel_rows: dict[int, list[models.Model]] = {}
     for ch in (c_in, c_out):
         delivery = InboundDelivery.objects.create(channel=ch, kind="api", dedupe_key=f"zq-{ch.code}")
@@ -182,23 +198,43 @@ def _build(kind: str, make_user: Any) -> World:
         ]
 
     user = make_user("administrator", username=f"zq-{kind}")
-    profile = UserProfile.objects.get(user=user)
-    other = make_user("warehouse", username=f"zq-colleague-{kind}")
-    shared: list[models.Model] = [product, user, other]
+    # People: a colleague limited like the user (theirs to administer), one limited elsewhere and one
+    # not limited at all (both see more than the user: not theirs to see or administer).
+    colleague = make_user("warehouse", username="zq-colleague")
+    outsider = make_user("warehouse", username="zq-outer-clerk")
+    unlimited = make_user("warehouse", username="zq-unlimited-clerk")
+    shared: list[models.Model] = [product, user, colleague]
+    people_out = ["zq-outer-clerk", "zq-unlimited-clerk"]
+    tokens_out = [issue_token(actor=system, user=u, name="scope test")[0] for u in (outsider, unlimited)]
     if kind == "warehouse":
-        profile.warehouses.set([w_in])
-        world = World(markers=["ZQC-OUT", "Zq Outer Depot", "ZQTP-OUT", "BIN-ZQC-OUT"], user=user)
+        for person in (user, colleague):
+            UserProfile.objects.get(user=person).warehouses.set([w_in])
+        UserProfile.objects.get(user=outsider).warehouses.set([w_out])
+        world = World(markers=["ZQC-OUT", "Zq Outer Depot", "ZQTP-OUT", "BIN-ZQC-OUT", *people_out], user=user)
         world.inside = [*per_warehouse[w_in.pk], lane_in, plan_in, plan_mix, *lines_in, mix_in, *shared]
         world.inside += [order_in, order_out, *channel_rows[c_in.pk], *channel_rows[c_out.pk]]
-        world.outside = [*per_warehouse[w_out.pk], lane_out, plan_out, *lines_out, mix_out]
+        world.outside = [
+            *per_warehouse[w_out.pk],
+            lane_out,
+            plan_out,
+            *lines_out,
+            mix_out,
+            outsider,
+            unlimited,
+            *tokens_out,
+        ]
         world.notes = {"order_held_elsewhere": order_out, "plan_mix": plan_mix}
     else:
-        profile.channels.set([c_in])
-        world = World(markers=["zq-out-shop", "Zq Outer Shop", "ZQ-ORD-OUT", "Zq Outsider", "PSKU-zq-out"], user=user)
+        for person in (user, colleague):
+            UserProfile.objects.get(user=person).channels.set([c_in])
+        UserProfile.objects.get(user=outsider).channels.set([c_out])
+        markers = ["zq-out-shop", "Zq Outer Shop", "ZQ-ORD-OUT", "Zq Outsider", "PSKU-zq-out", *people_out]
+        world = World(markers=markers, user=user)
         world.inside = [*per_warehouse[w_in.pk], *per_warehouse[w_out.pk], lane_in, lane_out, *shared]
         world.inside += [plan_in, plan_out, plan_mix, *lines_in, *lines_out, mix_in, mix_out]
         world.inside += [order_in, *channel_rows[c_in.pk]]
-        world.outside = [order_out, *channel_rows[c_out.pk]]
+        world.outside = [order_out, *channel_rows[c_out.pk], outsider, unlimited, *tokens_out]
+        world.bystanders = queued_out
     return world
 
 
@@ -234,6 +270,39 @@ def _export_links(response: Any) -> list[str]:
     if "html" not in response.get("Content-Type", ""):
         return []
     return sorted({m.replace("&amp;", "&") for m in EXPORT_LINK.findall(response.content.decode("utf-8", "replace"))})
+
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
+FORM_ACTION = re.compile(r'\baction="([^"]*)"')
+FORM_ID = re.compile(r'\bid="([^"]*)"')
+OP_VALUE = re.compile(r'name="(?:action|op)"[^>]*?\bvalue="([^"{]*)"')
+OP_SELECT = re.compile(r'<select[^>]*name="(?:action|op)"[^>]*>(.*?)</select>', re.S)
+OPTION_VALUE = re.compile(r'<option[^>]*value="([^"]*)"')
+
+
+def _bulk_forms(response: Any, path: str) -> tuple[set[str], set[str]]:
+    """(targets, operations) of the page's POST forms that act on selected rows (`ids`)."""
+    if "html" not in response.get("Content-Type", ""):
+        return set(), set()
+    html = response.content.decode("utf-8", "replace")
+    targets: set[str] = set()
+    for attrs, body in FORM.findall(html):
+        form_id = FORM_ID.search(attrs)
+        selects_rows = 'name="ids"' in body or (
+            form_id is not None
+            and re.search(rf'name="ids"[^>]*form="{form_id.group(1)}"|form="{form_id.group(1)}"[^>]*name="ids"', html)
+        )
+        if 'method="post"' in attrs.lower() and selects_rows:
+            action = FORM_ACTION.search(attrs)
+            targets.add((action.group(1) if action and action.group(1) else path).replace("&amp;", "&"))
+    ops = set(OP_VALUE.findall(html))
+    for options in OP_SELECT.findall(html):
+        ops |= {v for v in OPTION_VALUE.findall(options) if v}
+    return targets, ops
+
+
+def _snapshot(rows: Iterable[models.Model]) -> dict[str, Any]:
+    return {_label(r): type(r)._default_manager.filter(pk=r.pk).values().first() for r in rows}
 
 
 def _clients(user: Any) -> tuple[Client, APIClient]:
@@ -278,9 +347,11 @@ def world(request: Any, make_user: Any) -> World:
     return _build(request.param, make_user)
 
 
-def test_pages_and_exports_show_only_what_is_in_scope(world: World):
+def test_pages_exports_and_bulk_actions_show_and_touch_only_what_is_in_scope(world: World):
     console, api = _clients(world.user)
     problems: list[str] = []
+    bulk_targets: set[str] = set()
+    bulk_ops: set[str] = set()
     for route in _plain_routes():
         c = api if route.api else console
         response = c.get(route.path)
@@ -292,6 +363,26 @@ def test_pages_and_exports_show_only_what_is_in_scope(world: World):
             link = link if link.startswith("/") else f"{route.path}{link}"
             export = console.get(link)
             problems += [f"{link} (export) shows {m!r}" for m in _leaks(export, world.markers)]
+        targets, ops = _bulk_forms(response, route.path)
+        bulk_targets |= targets
+        bulk_ops |= ops
+
+    # Every bulk form, with every operation any page offers, on the ids of out-of-scope rows only.
+    outside = [*world.outside, *world.bystanders]
+    before = _snapshot(outside)
+    ids = [str(r.pk) for r in outside]
+    for target in sorted(bulk_targets):
+        for op in sorted(bulk_ops):
+            response = console.post(target, {"ids": ids, "action": op, "op": op, "reason": "scope", "next": "/"})
+            assert response.status_code < 500, f"POST {target} {op}: {response.status_code}"
+            problems += [f"POST {target} ({op}) shows {m!r}" for m in _leaks(response, world.markers)]
+    after = _snapshot(outside)
+    problems += [
+        f"bulk actions changed {label}: {before[label]} -> {after[label]}"
+        for label in before
+        if before[label] != after[label]
+    ]
+    assert len(bulk_targets) >= 5 and len(bulk_ops) >= 5, (bulk_targets, bulk_ops)
     assert not problems, "\n".join(problems)
 
 
