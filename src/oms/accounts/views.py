@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -21,6 +21,7 @@ from oms.accounts.lockout import attempts, cooloff_time, failure_limit
 from oms.accounts.models import ApiToken, LoginRecord, UserProfile
 from oms.core.actor import Actor
 from oms.core.permissions import PUBLIC, SIGNED_IN, declare_access, module_required
+from oms.core.scoping import scope_of
 from oms.system.users import manageable_by
 
 NEW_TOKEN_SESSION_KEY = "oms_new_api_token"
@@ -65,13 +66,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 # --- Settings > Lockouts ---------------------------------------------------------------------------
 
 
+def _limited_to(request: HttpRequest) -> set[str] | None:
+    """Usernames a limited administrator manages (docs/data-scopes.md); None when not limited."""
+    if scope_of(request.user).unrestricted:
+        return None
+    return set(manageable_by(request.user).values_list("username", flat=True))
+
+
 @module_required("settings", ["accounts.view_lockouts"])
 def lockouts(request: HttpRequest) -> HttpResponse:
+    people = _limited_to(request)
     return render(
         request,
         "accounts/lockouts.html",
         {
-            "lockouts": attempts(),
+            "lockouts": [a for a in attempts() if people is None or a.username in people],
             "limit": failure_limit(),
             "cooloff_minutes": int(cooloff_time().total_seconds() // 60),
             "now": timezone.now(),
@@ -84,6 +93,9 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 def lift_lockout(request: HttpRequest) -> HttpResponse:
     username = request.POST.get("username", "")
     ip = request.POST.get("ip") or None
+    people = _limited_to(request)
+    if people is not None and username not in people:
+        raise Http404
     try:
         actions.lift_lockout(actor=Actor.from_request(request), username=username, ip=ip)
     except ValidationError as exc:
@@ -100,6 +112,8 @@ def lift_lockout(request: HttpRequest) -> HttpResponse:
 def login_log(request: HttpRequest) -> HttpResponse:
     form = LoginLogFilter(request.GET or None)
     rows = LoginRecord.objects.select_related("user")
+    if not scope_of(request.user).unrestricted:
+        rows = rows.filter(user__in=manageable_by(request.user))
     if request.GET:
         rows = form.apply(rows)
     export = request.GET.get("export")

@@ -90,3 +90,25 @@ def test_tokens_and_operation_log_follow_the_same_rule(client, people):
     assert boss_token.revoked_at is None and mate_token.revoked_at is not None
     log = client.get("/system/log/").content.decode()
     assert "accounts.token_revoked" in log and "accounts.token_issued" not in log  # only what they did
+
+
+def test_sign_in_log_and_lockouts_show_only_the_people_they_manage(client, people):
+    from axes.models import AccessAttempt
+
+    from oms.accounts.models import LoginRecord
+
+    for who in ("mate", "boss"):
+        name = people[who].username
+        LoginRecord.objects.create(username=name, user=people[who], result="failure", ip="10.1.1.1")
+        AccessAttempt.objects.create(
+            username=name, ip_address="10.1.1.1", user_agent="t", http_accept="*/*", path_info="/",
+            get_data="", post_data="", failures_since_start=9,
+        )  # fmt: skip
+    client.force_login(people["editor"])
+    for url in ("/accounts/sign-ins/", "/accounts/lockouts/"):
+        page = client.get(url).content.decode()
+        assert "us-mate" in page and "us-boss" not in page, url
+    assert client.post("/accounts/lockouts/lift/", {"username": "us-boss", "ip": "10.1.1.1"}).status_code == 404
+    assert AccessAttempt.objects.filter(username="us-boss").exists()
+    assert client.post("/accounts/lockouts/lift/", {"username": "us-mate", "ip": "10.1.1.1"}).status_code == 302
+    assert not AccessAttempt.objects.filter(username="us-mate").exists()

@@ -95,8 +95,10 @@ def _spread_sequences() -> None:
 def _build(kind: str, make_user: Any) -> World:
     from decimal import Decimal
 
+    from axes.models import AccessAttempt
+
     from oms.accounts.actions import issue_token
-    from oms.accounts.models import UserProfile
+    from oms.accounts.models import LoginRecord, UserProfile
     from oms.channels.models import Channel, ImportJob, InboundDelivery, SkuMapping
     from oms.inventory import actions
     from oms.inventory.models import (
@@ -206,6 +208,12 @@ def _build(kind: str, make_user: Any) -> World:
     shared: list[models.Model] = [product, user, colleague]
     people_out = ["zq-outer-clerk", "zq-unlimited-clerk"]
     tokens_out = [issue_token(actor=system, user=u, name="scope test")[0] for u in (outsider, unlimited)]
+    for person in (colleague, outsider, unlimited):  # their sign-ins and a lockout
+        LoginRecord.objects.create(username=person.username, user=person, result="failure", ip="10.9.9.9")
+        AccessAttempt.objects.create(
+            username=person.username, ip_address="10.9.9.9", user_agent="t", http_accept="*/*", path_info="/",
+            get_data="", post_data="", failures_since_start=9,
+        )  # fmt: skip
     if kind == "warehouse":
         for person in (user, colleague):
             UserProfile.objects.get(user=person).warehouses.set([w_in])
