@@ -417,7 +417,9 @@ def role_update(request: HttpRequest, pk: int) -> HttpResponse:
 # Backups ---------------------------------------------------------------------------------------------
 
 
-def _archive_or_404(name: str) -> Path:
+def _archive_or_404(name: str, user: Any) -> Path:
+    if not scope_of(user).unrestricted:
+        raise Http404  # an archive holds every channel and warehouse: not for a limited user
     if Path(name).name != name or not name.startswith(backup.PREFIX) or not name.endswith(backup.SUFFIX):
         raise Http404
     path = backup.backup_dir() / name
@@ -466,7 +468,7 @@ def backup_now(request: HttpRequest) -> HttpResponse:
 
 @module_required(SETTINGS, ["system.download_backup"])
 def backup_download(request: HttpRequest, name: str) -> FileResponse:
-    path = _archive_or_404(name)
+    path = _archive_or_404(name, request.user)
     oplog.record(actor=Actor.from_request(request), action="backup.download", target=name)
     return FileResponse(open(path, "rb"), as_attachment=True, filename=name)  # noqa: SIM115 - FileResponse closes
 
@@ -475,7 +477,7 @@ def backup_download(request: HttpRequest, name: str) -> FileResponse:
 def backup_restore(request: HttpRequest, name: str) -> HttpResponse:
     from oms.system.tasks import restore_task
 
-    path = _archive_or_404(name)
+    path = _archive_or_404(name, request.user)
     info = backup.describe(path)
     error = ""
     if request.method == "POST":

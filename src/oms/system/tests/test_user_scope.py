@@ -112,3 +112,16 @@ def test_sign_in_log_and_lockouts_show_only_the_people_they_manage(client, peopl
     assert AccessAttempt.objects.filter(username="us-boss").exists()
     assert client.post("/accounts/lockouts/lift/", {"username": "us-mate", "ip": "10.1.1.1"}).status_code == 302
     assert not AccessAttempt.objects.filter(username="us-mate").exists()
+
+
+def test_a_limited_administrator_cannot_download_or_restore_a_backup(client, people, settings, tmp_path):
+    from oms.system import backup
+
+    settings.DATA_DIR = str(tmp_path)
+    name = f"{backup.PREFIX}20261208-000000{backup.SUFFIX}"
+    (backup.backup_dir() / name).write_bytes(b"every channel and warehouse")
+    client.force_login(people["editor"])
+    assert client.get(f"/system/backups/{name}/download/").status_code == 404
+    assert client.get(f"/system/backups/{name}/restore/").status_code == 404
+    client.force_login(people["boss"])
+    assert client.get(f"/system/backups/{name}/download/").status_code == 200
