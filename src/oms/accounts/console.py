@@ -43,9 +43,15 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
         return []
     from oms.accounts.lockout import attempts
     from oms.accounts.models import LoginRecord
+    from oms.core.scoping import scope_of
+    from oms.system.users import manageable_by
 
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     today = LoginRecord.objects.filter(created_at__gte=start)
+    people = None  # a limited administrator counts the people they manage (as the sign-in log shows)
+    if not scope_of(user).unrestricted:
+        people = set(manageable_by(user).values_list("username", flat=True))
+        today = today.filter(user__username__in=people)
     log_url = reverse("accounts:login_log")
     date = start.date().isoformat()
     panels: list[dict[str, Any]] = [
@@ -68,7 +74,7 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
         panels.append(
             {
                 "label": _("Locked accounts"),
-                "value": len(attempts(locked_only=True)),
+                "value": len([a for a in attempts(locked_only=True) if people is None or a.username in people]),
                 "url": reverse("accounts:lockouts"),
                 "note": "",
                 "key": "locked_now",

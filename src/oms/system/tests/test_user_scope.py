@@ -104,6 +104,12 @@ def test_sign_in_log_and_lockouts_show_only_the_people_they_manage(client, peopl
             username=name, ip_address="10.1.1.1", user_agent="t", http_accept="*/*", path_info="/",
             get_data="", post_data="", failures_since_start=9,
         )  # fmt: skip
+    from oms.accounts.console import dashboard_panels
+
+    tiles = {t["key"]: t["value"] for t in dashboard_panels(people["editor"])}
+    assert (tiles["failed_today"], tiles["locked_now"]) == (1, 1)  # the mate's, not the boss's
+    tiles = {t["key"]: t["value"] for t in dashboard_panels(people["boss"])}
+    assert (tiles["failed_today"], tiles["locked_now"]) == (2, 2)
     client.force_login(people["editor"])
     for url in ("/accounts/sign-ins/", "/accounts/lockouts/"):
         page = client.get(url).content.decode()
