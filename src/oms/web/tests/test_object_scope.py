@@ -3,13 +3,17 @@ role that may otherwise do everything, sees and touches only what is inside that
 
 The data: warehouses IN (the user's), EDGE (only ever the other end of a transfer or lane that touches
 IN) and OUT; channels IN and OUT; and in each of them the rows every page lists (stock, moves, bins,
-thresholds, alerts, counts, shipping costs, lanes, transfer plans and lines, orders with reservations,
-SKU mappings, deliveries, imports). Before building it every table's id sequence is moved to its own
-range, so an id names exactly one row in the whole database.
+thresholds, alerts, counts, shipping costs, lanes, transfer plans and lines, orders in every queue with
+reservations, holds, shortages and intake alerts, SKU mappings, deliveries, imports), and people limited
+like the user, elsewhere or not at all, with their API tokens, sign-ins and lockouts. Before building it
+every table's id sequence is moved to its own range, so an id names exactly one row in the database.
 
-For the limited user, walking the URL conf (console and API):
+For the limited user, walking the URL conf (console and API; public pages hold no user's data):
 - every page without arguments (lists, forms, dashboards) and every export linked from it answers
-  without a word that names an out-of-scope row (codes, names, numbers: MARKERS);
+  without a word that names an out-of-scope row (codes, names, numbers, usernames: the world's markers);
+- every bulk form those pages hold (a POST form with `ids` checkboxes) is sent, with every operation
+  any page offers, the ids of out-of-scope rows only: none of them changes, and no answer (an export
+  of the selection) names one;
 - every page with an id argument is tried with the ids of the in-scope and shared rows: the ones it
   answers (which tells which model the route addresses) must not name an out-of-scope row either
   (details, their lines, their forms' choices); then with the ids of the out-of-scope rows of those
