@@ -47,10 +47,6 @@ pytestmark = pytest.mark.django_db
 # Routes with an id argument whose rows carry no data scope (so no in-scope row reaches them), and why.
 # POST-only routes that are not listed here are tried with the id of every out-of-scope row.
 SCOPE_FREE = {
-    "orders:view_delete": "a saved view belongs to the user who saved it (looked up with user_id)",
-    "orders:rule_edit": "classification rules are shared configuration, not data of a channel",
-    "orders:review:rule_edit": "review rules are shared configuration, not data of a channel",
-    "orders:review:blacklist_delete": "the blacklist is shared across channels",
     "system:parameter_restore": "runtime parameters are deployment-wide",
     "api:settings-revision-restore": "runtime parameters are deployment-wide",
     "system:role_update": "roles are deployment-wide",
@@ -76,7 +72,6 @@ class World:
     outside: list[models.Model] = field(default_factory=list)  # must answer 404
     bystanders: list[models.Model] = field(default_factory=list)  # also outside; only sent in bulk actions
     user: Any = None
-    notes: dict[str, Any] = field(default_factory=dict)
 
 
 def _spread_sequences() -> None:
@@ -118,8 +113,9 @@ def _build(kind: str, make_user: Any) -> World:
         TransferPlan,
         Warehouse,
     )
-    from oms.orders.models import IntakeAlert, Order, OrderLine
-    from oms.orders.review.models import OrderHold, StockShortage
+    from oms.orders.models import ClassificationRule, IntakeAlert, Order, OrderLine, SavedView
+    from oms.orders.review.models import BlacklistEntry, OrderHold, ReviewRule, StockShortage
+    from oms.orders.review.rules import OUTCOMES
 
     _spread_sequences()
     system = Actor.system("scope-test")
@@ -209,9 +205,17 @@ def _build(kind: str, make_user: Any) -> World:
     colleague = make_user("warehouse", username="zq-colleague")
     outsider = make_user("warehouse", username="zq-outer-clerk")
     unlimited = make_user("warehouse", username="zq-unlimited-clerk")
-    shared: list[models.Model] = [product, user, colleague]
     people_out = ["zq-outer-clerk", "zq-unlimited-clerk"]
     tokens_out = [issue_token(actor=system, user=u, name="scope test")[0] for u in (outsider, unlimited)]
+    # Shared configuration (every user reaches it) and saved views (each user's own).
+    shared: list[models.Model] = [
+        product, user, colleague,
+        ReviewRule.objects.create(code="zq-rule", kind="notes_present", outcome=OUTCOMES[1][0]),
+        BlacklistEntry.objects.create(kind="phone", value="13900000000", reason="scope test"),
+        ClassificationRule.objects.create(name="Zq rule", field="amount", operator="lt", value="1", label="zq-class"),
+        SavedView.objects.create(user=user, name="Zq mine", query="status=approved"),
+    ]  # fmt: skip
+    rows_of_people_out = [outsider, unlimited, *tokens_out, SavedView.objects.create(user=outsider, name="Zq theirs")]
     for person in (colleague, outsider, unlimited):  # their sign-ins and a lockout
         LoginRecord.objects.create(username=person.username, user=person, result="failure", ip="10.9.9.9")
         AccessAttempt.objects.create(
@@ -225,17 +229,7 @@ def _build(kind: str, make_user: Any) -> World:
         world = World(markers=["ZQC-OUT", "Zq Outer Depot", "ZQTP-OUT", "BIN-ZQC-OUT", *people_out], user=user)
         world.inside = [*per_warehouse[w_in.pk], lane_in, plan_in, plan_mix, *lines_in, mix_in, *shared]
         world.inside += [order_in, order_out, *channel_rows[c_in.pk], *channel_rows[c_out.pk]]
-        world.outside = [
-            *per_warehouse[w_out.pk],
-            lane_out,
-            plan_out,
-            *lines_out,
-            mix_out,
-            outsider,
-            unlimited,
-            *tokens_out,
-        ]
-        world.notes = {"order_held_elsewhere": order_out, "plan_mix": plan_mix}
+        world.outside = [*per_warehouse[w_out.pk], lane_out, plan_out, *lines_out, mix_out, *rows_of_people_out]
     else:
         for person in (user, colleague):
             UserProfile.objects.get(user=person).channels.set([c_in])
@@ -245,7 +239,7 @@ def _build(kind: str, make_user: Any) -> World:
         world.inside = [*per_warehouse[w_in.pk], *per_warehouse[w_out.pk], lane_in, lane_out, *shared]
         world.inside += [plan_in, plan_out, plan_mix, *lines_in, *lines_out, mix_in, mix_out]
         world.inside += [order_in, *channel_rows[c_in.pk]]
-        world.outside = [order_out, *channel_rows[c_out.pk], outsider, unlimited, *tokens_out]
+        world.outside = [order_out, *channel_rows[c_out.pk], *rows_of_people_out]
         world.bystanders = queued_out
     return world
 
