@@ -11,6 +11,7 @@ import importlib.util
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -353,3 +354,31 @@ def districts_of(province: str, city: str) -> list[str]:
     if city_div is None:
         return []
     return sorted({d.name for d in data.children.get(city_div.code, {}).values()})
+
+
+# --- numeric ranges of database columns --------------------------------------------------------
+
+# Money columns are DecimalField(max_digits=14, decimal_places=2) throughout; quantities are
+# IntegerField, a 32-bit integer on PostgreSQL. SQLite stores more than either without complaint
+# and then fails to read it back, so range is checked before writing, on both databases.
+MONEY_MAX_DIGITS = 14
+MONEY_DECIMAL_PLACES = 2
+INT_MAX = 2**31 - 1
+
+
+def largest_decimal(max_digits: int = MONEY_MAX_DIGITS, decimal_places: int = MONEY_DECIMAL_PLACES) -> Decimal:
+    """The largest value a DecimalField(max_digits, decimal_places) holds: 999999999999.99 for (14, 2)."""
+    return Decimal((0, (9,) * max_digits, -decimal_places))
+
+
+def decimal_fits(
+    value: Decimal, max_digits: int = MONEY_MAX_DIGITS, decimal_places: int = MONEY_DECIMAL_PLACES
+) -> bool:
+    """A finite value whose magnitude, rounded to the column's places, fits the column."""
+    if not value.is_finite():
+        return False
+    return abs(value) <= largest_decimal(max_digits, decimal_places)
+
+
+def int_fits(value: int, low: int = -INT_MAX - 1, high: int = INT_MAX) -> bool:
+    return low <= value <= high

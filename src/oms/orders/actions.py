@@ -146,9 +146,11 @@ def _clean_line(raw: dict[str, Any]) -> dict[str, Any]:
         "sku": _text(raw.get("sku")).strip()[:100],
         "name": (_text(raw.get("name")).strip() or _text(raw.get("sku")).strip())[:300],
         "spec": _text(raw.get("spec")).strip()[:300],
-        "quantity": quantity,
-        "unit_price": unit,
-        "line_total": rules.money(total) if _text(total).strip() else (unit * quantity).quantize(rules.CENT),
+        # the form refuses values beyond the columns; whatever else calls this stores 0 rather
+        # than a value the database cannot hold, and the checks on resubmit name the mismatch
+        "quantity": rules.stored_quantity(quantity),
+        "unit_price": rules.stored_amount(unit),
+        "line_total": rules.stored_amount(rules.money(total) if _text(total).strip() else rules.cents(unit * quantity)),
     }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from oms.core import validators
 from oms.orders.choices import OrderType, PaymentStatus
 from oms.orders.models import ClassificationRule
 
@@ -25,13 +26,26 @@ class LineForm(forms.Form):
     sku = forms.CharField(label=_("SKU"), max_length=100, required=False)
     name = forms.CharField(label=_("Name"), max_length=300, required=False)
     spec = forms.CharField(label=_("Specification"), max_length=300, required=False)
-    quantity = forms.IntegerField(label=_("Quantity"), required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), required=False, min_value=0, max_value=validators.INT_MAX)
     unit_price = forms.DecimalField(label=_("Unit price"), required=False, max_digits=14, decimal_places=2)
     line_total = forms.DecimalField(label=_("Line total"), required=False, max_digits=14, decimal_places=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _bootstrap(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        quantity, unit = data.get("quantity"), data.get("unit_price")
+        # Without a line total it is quantity × unit price, which must fit the column too.
+        computed = quantity * unit if data.get("line_total") is None and quantity and unit is not None else None
+        if computed is not None and not validators.decimal_fits(computed):
+            self.add_error(
+                "quantity",
+                _("Quantity × unit price is more than can be stored (at most %(max)s).")
+                % {"max": validators.largest_decimal()},
+            )
+        return data
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=1, can_delete=True)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from oms.core import validators
 from oms.core.actor import Actor
 from oms.orders import hooks, rules, workflow
 from oms.orders.bulk import Row, insert_rows, new_instance, select_where_in
@@ -184,14 +185,24 @@ def _clip(value: Any, size: int) -> str:
     return ("" if value is None else str(value)).strip()[:size]
 
 
+# Beyond every integer column, and still cheap to carry and print (a quantity of 1e999999 would
+# otherwise become an integer of a million digits).
+_QUANTITY_CAP = 10**30
+
+
 def _quantity(value: Any) -> int:
-    """An integer quantity; anything unreadable or beyond a database integer becomes 0, which the
-    quantity check then reports (the order is kept, never crashes intake)."""
+    """An integer quantity; anything unreadable becomes 0, which the quantity check then reports.
+    A quantity beyond a database integer is kept here for check_ranges to report and is stored
+    as 0 (the order is kept, never crashes intake)."""
     try:
-        qty = int(Decimal(str(value if value not in (None, "") else 0)))
+        number = Decimal(str(value if value not in (None, "") else 0))
     except (ArithmeticError, ValueError):
         return 0
-    return qty if abs(qty) < 2**31 else 0
+    if not number.is_finite():
+        return 0
+    if abs(number) >= _QUANTITY_CAP:
+        return _QUANTITY_CAP if number > 0 else -_QUANTITY_CAP
+    return int(number)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -225,7 +236,7 @@ def prepare(ctx: Context, incoming: Any) -> Prepared:
     for ln in incoming.lines:
         unit = rules.money(ln.unit_price)
         qty = _quantity(ln.quantity)
-        total = rules.money(ln.line_total) if ln.line_total is not None else (unit * qty).quantize(rules.CENT)
+        total = rules.money(ln.line_total) if ln.line_total is not None else rules.cents(unit * qty)
         mapped = ctx.sku_cache.get(ln.platform_sku or "")
         lines.append(
             DraftLine(
@@ -274,6 +285,8 @@ def prepare(ctx: Context, incoming: Any) -> Prepared:
         taxes_included=taxes_included,
     )
     problems = rules.check_all(draft, tolerance=ctx.tolerance, require_id_card=ctx.require_id_card)
+    problems += _pack_problems(lines, ctx.sku_cache)
+    goods, shipping, discount, tax, total = (rules.stored_amount(v) for v in (goods, shipping, discount, tax, total))
     raw_line = addr.raw or " ".join(x for x in (addr.province, addr.city, addr.district, addr.detail) if x)
     values = {
         "shop": _clip(incoming.shop or ctx.channel.shop, 200),
@@ -299,7 +312,7 @@ def prepare(ctx: Context, incoming: Any) -> Prepared:
         "shipping_amount": shipping,
         "discount_amount": discount,
         "total_amount": total,
-        "paid_amount": draft.paid_amount,
+        "paid_amount": rules.stored_amount(draft.paid_amount),
         "tax_amount": tax,
         "taxes_included": taxes_included,
         "payment_method": _clip(incoming.payment_method, 50),
@@ -335,8 +348,26 @@ def prepare(ctx: Context, incoming: Any) -> Prepared:
     )
 
 
+def _pack_problems(lines: list[DraftLine], sku_cache: dict[str, Any]) -> list[Problem]:
+    """A quantity within range on the platform that goes beyond it once packs become our units."""
+    found = []
+    for n, ln in enumerate(lines, start=1):
+        mapped = sku_cache.get(ln.platform_sku)
+        units = mapped[2] if mapped else 1
+        if validators.int_fits(ln.quantity) and not validators.int_fits(ln.quantity * units):
+            found.append(
+                Problem(
+                    "quantity_out_of_range",
+                    f"lines.{n}",
+                    {"line": n, "quantity": ln.quantity * units, "max": validators.INT_MAX},
+                )
+            )
+    return found
+
+
 def line_values(lines: list[DraftLine], sku_cache: dict[str, Any]) -> list[dict[str, Any]]:
-    """The order's lines as OrderLine field values (without the order)."""
+    """The order's lines as OrderLine field values (without the order), within their columns: an
+    amount or quantity beyond them is stored as 0 (check_ranges has reported it)."""
     out = []
     for n, ln in enumerate(lines, start=1):
         mapped = sku_cache.get(ln.platform_sku)
@@ -350,9 +381,9 @@ def line_values(lines: list[DraftLine], sku_cache: dict[str, Any]) -> list[dict[
                 "name": ln.name,
                 "spec": ln.spec,
                 # A platform listing may sell a pack: store our units; the line total stays the same.
-                "quantity": ln.quantity * units,
-                "unit_price": (ln.unit_price / units).quantize(rules.CENT) if units > 1 else ln.unit_price,
-                "line_total": ln.line_total,
+                "quantity": rules.stored_quantity(ln.quantity * units),
+                "unit_price": rules.stored_amount(rules.cents(ln.unit_price / units) if units > 1 else ln.unit_price),
+                "line_total": rules.stored_amount(ln.line_total),
                 "external_line_id": ln.external_line_id,
             }
         )

@@ -37,6 +37,15 @@ MESSAGES: dict[str, Any] = {
     "sku_missing": _("Line %(line)s has no SKU."),
     "sku_unmapped": _("Line %(line)s: the SKU “%(sku)s” is unknown and has no mapping for this channel."),
     "quantity_not_positive": _("Line %(line)s: the quantity must be at least 1 (got %(quantity)s)."),
+    "quantity_out_of_range": _(
+        "Line %(line)s: the quantity %(quantity)s is more than can be stored (at most %(max)s)."
+    ),
+    "line_amount_out_of_range": _(
+        "Line %(line)s: the %(field)s %(value)s is more than can be stored (at most %(max)s); it was stored as 0."
+    ),
+    "amount_out_of_range": _(
+        "The %(field)s %(value)s is more than can be stored (at most %(max)s); it was stored as 0."
+    ),
     "line_total_mismatch": _("Line %(line)s: quantity × unit price is %(expected)s but the line total is %(actual)s."),
     "goods_total_mismatch": _("The line totals add up to %(expected)s but the goods amount is %(actual)s."),
     "order_total_mismatch": _("Goods + shipping − discount is %(expected)s but the order total is %(actual)s."),
@@ -56,6 +65,11 @@ CHECKS: list[tuple[str, Any, tuple[str, ...]]] = [
     ("id_card", _("ID card"), ("id_card_missing", "id_card_format", "id_card_birth_date", "id_card_check_digit")),
     ("skus", _("SKUs"), ("no_lines", "sku_missing", "sku_unmapped")),
     ("quantities", _("Quantities"), ("quantity_not_positive",)),
+    (
+        "ranges",
+        _("Amounts and quantities within limits"),
+        ("quantity_out_of_range", "line_amount_out_of_range", "amount_out_of_range"),
+    ),
     (
         "amounts",
         _("Amounts add up"),
@@ -89,10 +103,25 @@ class Problem:
         return cls(data.get("code", ""), data.get("field", ""), dict(data.get("params") or {}))
 
 
+# The amounts a range problem may name: the code is stored, the words are rendered when shown.
+AMOUNT_LABELS: dict[str, Any] = {
+    "unit_price": _("unit price"),
+    "line_total": _("line total"),
+    "goods_amount": _("goods amount"),
+    "shipping_amount": _("shipping fee"),
+    "discount_amount": _("discount"),
+    "tax_amount": _("tax"),
+    "total_amount": _("order total"),
+    "paid_amount": _("paid amount"),
+}
+
+
 def message_for(code: str, params: dict[str, Any] | None = None) -> str:
     template = MESSAGES.get(code)
     if template is None:
         return code
+    if params and params.get("field") in AMOUNT_LABELS:
+        params = {**params, "field": AMOUNT_LABELS[params["field"]]}
     try:
         return str(template) % (params or {})
     except (KeyError, TypeError, ValueError):
@@ -152,12 +181,34 @@ class Draft:
 
 
 def money(value: Any) -> Decimal:
+    """A platform's amount in cents; unreadable or not finite is 0. A value too long to round is
+    kept as it is: check_ranges reports it and it is never stored."""
     if value is None or value == "":
         return ZERO
     try:
-        return Decimal(str(value)).quantize(CENT)
+        amount = Decimal(str(value))
     except InvalidOperation:
         return ZERO
+    return cents(amount) if amount.is_finite() else ZERO
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Rounded to cents, or unchanged when it has more digits than decimal arithmetic holds (far
+    beyond every column; the range check reports it)."""
+    try:
+        return amount.quantize(CENT)
+    except InvalidOperation:
+        return amount
+
+
+def stored_amount(amount: Decimal) -> Decimal:
+    """What a money column can hold of this amount: itself, or 0 beyond the column's digits (the
+    order is invalid then, and its problem says what was received)."""
+    return amount if validators.decimal_fits(amount) else ZERO
+
+
+def stored_quantity(quantity: int) -> int:
+    return quantity if validators.int_fits(quantity) else 0
 
 
 def normalise_name(name: str) -> str:
@@ -238,7 +289,7 @@ def check_lines(d: Draft) -> list[Problem]:
 def check_amounts(d: Draft, tolerance: Decimal = CENT) -> list[Problem]:
     found: list[Problem] = []
     for n, line in enumerate(d.lines, start=1):
-        expected = (line.unit_price * line.quantity).quantize(CENT)
+        expected = cents(line.unit_price * line.quantity)
         if abs(expected - line.line_total) > tolerance:
             found.append(
                 Problem(
@@ -275,6 +326,40 @@ def check_amounts(d: Draft, tolerance: Decimal = CENT) -> list[Problem]:
     return found
 
 
+ORDER_AMOUNTS = ("goods_amount", "shipping_amount", "discount_amount", "tax_amount", "total_amount", "paid_amount")
+
+
+def check_ranges(d: Draft) -> list[Problem]:
+    """Every amount and quantity within its column: a value beyond them is never stored (SQLite
+    would take it and then fail to read it back; PostgreSQL refuses the whole order)."""
+    found: list[Problem] = []
+    largest = str(validators.largest_decimal())
+    for n, line in enumerate(d.lines, start=1):
+        if not validators.int_fits(line.quantity):
+            found.append(
+                Problem(
+                    "quantity_out_of_range",
+                    f"lines.{n}",
+                    {"line": n, "quantity": line.quantity, "max": validators.INT_MAX},
+                )
+            )
+        for name in ("unit_price", "line_total"):
+            value = getattr(line, name)
+            if not validators.decimal_fits(value):
+                found.append(
+                    Problem(
+                        "line_amount_out_of_range",
+                        f"lines.{n}",
+                        {"line": n, "field": name, "value": str(value), "max": largest},
+                    )
+                )
+    for name in ORDER_AMOUNTS:
+        value = getattr(d, name)
+        if not validators.decimal_fits(value):
+            found.append(Problem("amount_out_of_range", name, {"field": name, "value": str(value), "max": largest}))
+    return found
+
+
 def is_cash_on_delivery(d: Draft) -> bool:
     return d.order_type == "cod" or d.payment_method.strip().lower() in {"cod", "cash_on_delivery", "货到付款"}
 
@@ -297,6 +382,7 @@ def check_all(d: Draft, *, tolerance: Decimal = CENT, require_id_card: bool = Fa
         *check_address(d),
         *check_id_card(d, required=require_id_card),
         *check_lines(d),
+        *check_ranges(d),
         *check_amounts(d, tolerance),
         *check_paid(d, tolerance),
     ]

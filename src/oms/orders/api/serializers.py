@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
+from oms.core import validators
 from oms.core.validators import mask_id_card, mask_phone
 from oms.orders import rules
 from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
@@ -154,7 +155,7 @@ class AddressInSerializer(serializers.Serializer):
 class LineInSerializer(serializers.Serializer):
     platform_sku = serializers.CharField(max_length=100)
     name = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    quantity = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=-validators.INT_MAX - 1, max_value=validators.INT_MAX)
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2)
     line_total = serializers.DecimalField(required=False, allow_null=True, max_digits=14, decimal_places=2)
     spec = serializers.CharField(required=False, allow_blank=True, max_length=300)

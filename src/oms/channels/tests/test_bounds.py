@@ -1,0 +1,60 @@
+"""Amounts and quantities beyond their columns: a signed webhook through the real view stores the
+order as invalid with a reason, within the columns, and every page that shows it still answers."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from oms.channels.models import Platform
+from oms.orders.choices import OrderStatus
+from oms.orders.models import Order
+
+from .conftest import payload
+from .test_webhooks import SECRET, post_shopify
+
+LARGEST = Decimal("999999999999.99")
+
+
+@pytest.fixture
+def shop(make_channel: Any) -> Any:
+    return make_channel("shopify-intl", Platform.SHOPIFY, secret=SECRET)
+
+
+def huge_order() -> dict[str, Any]:
+    body = payload("shopify_order.json")
+    line = body["line_items"][0]
+    line.update(quantity=1_000_000, price="999999999999.99", fulfillable_quantity=1_000_000)
+    line["price_set"]["shop_money"]["amount"] = "999999999999.99"
+    body["line_items"] = [line]
+    for key in ("total_line_items_price", "subtotal_price", "total_price", "current_total_price"):
+        body[key] = "999999999999990000.00"
+    return body
+
+
+def test_signed_order_beyond_the_columns_is_invalid_with_a_reason(
+    client: Any, admin_client: Any, shop: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    body = json.dumps(huge_order()).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_shopify(client, body)
+    assert response.status_code == 200, response.content
+    order = Order.objects.get(channel=shop)
+    assert order.status == OrderStatus.INVALID
+    codes = {p["code"] for p in order.problems}
+    assert "amount_out_of_range" in codes and "line_amount_out_of_range" in codes
+    # what is stored fits the columns (read back through the database, not the instance)
+    stored = Order.objects.values_list("total_amount", "goods_amount", "paid_amount").get(pk=order.pk)
+    assert all(abs(v) <= LARGEST for v in stored)
+    line = order.lines.get()
+    assert abs(line.line_total) <= LARGEST and line.quantity == 1_000_000
+    # the reason names what was received, in words rendered when shown
+    total = next(p for p in order.problems if p["code"] == "amount_out_of_range" and p["field"] == "total_amount")
+    assert total["params"]["value"] == "999999999999990000.00"
+    detail = admin_client.get(f"/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "999999999999990000.00" in detail.content.decode()
+    for url in ("/orders/", "/orders/?export=xlsx", "/api/v1/orders/", f"/api/v1/orders/{order.pk}/"):
+        assert admin_client.get(url).status_code == 200, url
