@@ -37,6 +37,7 @@ from oms.channels.models import (
 )
 from oms.channels.tables import FileFormatError, Rejection, count_rows, open_table
 from oms.core.actor import Actor
+from oms.core.uploads import safe_name
 from oms.orders import counts
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def create_job(
     user: Any = None,
 ) -> tuple[ImportJob, bool]:
     """Store the files in the inbox and make (or find, to resume) the job. Returns (job, resumed)."""
-    names = names or [p.name for p in paths]
+    names = [safe_name(n) for n in (names or [p.name for p in paths])]
     fmt = fmt or guess_format(names)
     if fmt not in FORMATS:
         raise FileFormatError(_("Unknown format “%(format)s”.") % {"format": fmt})
@@ -91,7 +92,7 @@ def create_job(
     folder.mkdir(parents=True, exist_ok=True)
     stored_paths = []
     for path, name, digest in zip(paths, names, sums, strict=True):
-        target = folder / f"{digest[:12]}-{Path(name).name}"
+        target = folder / f"{digest[:12]}-{name}"
         if not target.exists():
             tmp = target.with_suffix(target.suffix + ".part")
             shutil.copyfile(path, tmp)

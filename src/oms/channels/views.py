@@ -34,9 +34,10 @@ from oms.channels.models import (
     SkuMapping,
 )
 from oms.channels.tables import FileFormatError, open_table
-from oms.core import crypto
+from oms.core import bounded, crypto
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
+from oms.core.uploads import safe_name
 
 MODULE = "orders"
 
@@ -264,7 +265,7 @@ def mapping_import(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a file."))
         return redirect("channels:mappings", pk=channel.pk)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(upload.name or "mappings.xlsx").name
+        path = Path(tmp) / safe_name(upload.name, "mappings.xlsx")
         with open(path, "wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
@@ -286,7 +287,7 @@ def mapping_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_upload(upload: Any, folder: Path) -> Path:
-    path = folder / Path(upload.name or "upload").name
+    path = folder / safe_name(upload.name)
     with open(path, "wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
@@ -306,7 +307,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
                     channel=d["channel"],
                     paths=paths,
                     fmt=d["format"] or "",
-                    names=[u.name for u in uploads],
+                    names=[safe_name(u.name) for u in uploads],
                     user=request.user,
                 )
             except FileFormatError as exc:
@@ -323,8 +324,11 @@ def import_list(request: HttpRequest) -> HttpResponse:
     status, channel = request.GET.get("status", ""), request.GET.get("channel", "")
     if status:
         qs = qs.filter(status=status)
-    if channel.isdigit():
-        qs = qs.filter(channel_id=int(channel))
+    errors: dict[str, str] = {}
+    if channel_id := bounded.lenient(bounded.identifier, request.GET, "channel", errors):
+        qs = qs.filter(channel_id=channel_id)
+    for reason in errors.values():
+        messages.warning(request, reason)
     return render(
         request,
         "channels/import_list.html",
@@ -385,8 +389,11 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 def delivery_list(request: HttpRequest) -> HttpResponse:
     qs = InboundDelivery.objects.restrict(request.user).select_related("channel", "order").defer("body")
     f = {k: request.GET.get(k, "") for k in ("channel", "kind", "status", "q")}
-    if f["channel"].isdigit():
-        qs = qs.filter(channel_id=int(f["channel"]))
+    errors: dict[str, str] = {}
+    if channel_id := bounded.lenient(bounded.identifier, request.GET, "channel", errors):
+        qs = qs.filter(channel_id=channel_id)
+    for reason in errors.values():
+        messages.warning(request, reason)
     if f["kind"]:
         qs = qs.filter(kind=f["kind"])
     if f["status"]:

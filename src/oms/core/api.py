@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as django_filters
@@ -57,9 +58,25 @@ def _flatten(detail: Any) -> Any:
     return [str(detail)]
 
 
+class InUse(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "in_use"
+
+
+def _in_use(exc: ProtectedError | RestrictedError) -> InUse:
+    """409 naming what still refers to the record (stock moves, order lines, ...)."""
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects if hasattr(obj, "_meta")})
+    return InUse(
+        _("This record cannot be deleted because other records refer to it (%(what)s). Deactivate it instead.")
+        % {"what": ", ".join(kinds) or "-"}
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every error as {"error": {"code", "message", "fields"}}."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, ProtectedError | RestrictedError):
+        exc = _in_use(exc)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oms.core import validators
 from oms.core.actor import Actor
 from oms.inventory import ledger, routing, sql, transfers, workflow
 from oms.inventory.ledger import InsufficientStock
@@ -34,6 +35,7 @@ from oms.inventory.models import (
     TransferStatus,
     Warehouse,
 )
+from oms.system import params
 
 __all__ = ["InsufficientStock"]
 
@@ -53,6 +55,7 @@ def receive(
 ) -> Any:
     if quantity <= 0:
         raise ValidationError({"quantity": _("Receive a positive quantity.")})
+    _within_limits(product_id, warehouse_id, quantity)
     _active_warehouse(warehouse_id)
     if location_id is not None and not Location.objects.filter(pk=location_id, warehouse_id=warehouse_id).exists():
         raise ValidationError({"location": _("That location is not in this warehouse.")})
@@ -74,8 +77,22 @@ def adjust(*, product_id: int, warehouse_id: int, quantity: int, actor: Actor, r
         raise ValidationError({"quantity": _("An adjustment needs a non-zero quantity.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the stock is adjusted.")})
+    _within_limits(product_id, warehouse_id, quantity)
     (move,) = ledger.apply([ledger.adjust(product_id, warehouse_id, quantity)], actor, reason=reason)
     return move
+
+
+def _within_limits(product_id: int, warehouse_id: int, quantity: int) -> None:
+    """At most the `inventory.max_stock_change` parameter per receipt or adjustment, and never a
+    balance beyond the integer columns (PostgreSQL would refuse the update; SQLite would keep it)."""
+    largest = int(params.get("inventory.max_stock_change"))
+    if abs(quantity) > largest:
+        raise ValidationError({"quantity": _("At most %(max)s units in one receipt or adjustment.") % {"max": largest}})
+    held = Stock.objects.filter(product_id=product_id, warehouse_id=warehouse_id).values_list("on_hand", flat=True)
+    if not validators.int_fits(sum(held) + quantity):
+        raise ValidationError(
+            {"quantity": _("The stock on hand would exceed %(max)s units.") % {"max": validators.INT_MAX}}
+        )
 
 
 def _active_warehouse(warehouse_id: int) -> Warehouse:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from oms.core.actor import Actor
+from oms.core.validators import INT_MAX
 from oms.inventory import ledger
 from oms.inventory.models import Product, Stock, Warehouse
 
@@ -194,10 +195,10 @@ def import_stock_levels(data: bytes, actor: Actor, reason: str, warehouses: Any 
             continue
         try:
             qty = int(str(rec.get("on_hand")).strip())
-            if qty < 0:
+            if not 0 <= qty <= INT_MAX:
                 raise ValueError
         except (TypeError, ValueError):
-            result.errors.append((n, _("on_hand must be a whole number, 0 or more")))
+            result.errors.append((n, _("on_hand must be a whole number from 0 to %(max)s") % {"max": INT_MAX}))
             continue
         key = (products[sku], codes[code])
         if key in wanted:

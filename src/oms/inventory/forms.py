@@ -1,7 +1,9 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from oms.inventory.models import Location, Product, Warehouse
+from oms.system import params
 
 
 class Bootstrap:
@@ -42,12 +44,23 @@ class ProductField(forms.CharField):
 class ReceiveForm(Bootstrap, forms.Form):
     sku = ProductField(label=_("SKU or barcode"), max_length=100)
     warehouse = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("Warehouse"))
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     reason = forms.CharField(label=_("Reference / note"), max_length=300, required=False)
     location = forms.CharField(label=_("Location (bin)"), max_length=50, required=False)
+    signed = False  # an adjustment may be negative
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # the largest receipt or adjustment is a runtime parameter; the action checks it too
+        largest = int(params.get("inventory.max_stock_change"))
+        field = self.fields["quantity"]
+        field.max_value = largest
+        field.validators.append(MaxValueValidator(largest))
+        field.widget.attrs["max"] = largest
+        if self.signed:
+            field.min_value = -largest
+            field.validators.append(MinValueValidator(-largest))
+            field.widget.attrs["min"] = -largest
         if user is not None:
             self.fields["warehouse"].queryset = Warehouse.objects.restrict(user).filter(active=True)
 
@@ -64,9 +77,8 @@ class ReceiveForm(Bootstrap, forms.Form):
 
 
 class AdjustForm(ReceiveForm):
-    quantity = forms.IntegerField(
-        label=_("Change (+/-)"), min_value=-1_000_000, max_value=1_000_000, help_text=_("Negative takes stock out.")
-    )
+    quantity = forms.IntegerField(label=_("Change (+/-)"), help_text=_("Negative takes stock out."))
+    signed = True
     reason = forms.CharField(label=_("Reason"), max_length=300)
     location = None  # type: ignore[assignment]  # adjustments change the warehouse balance, not a bin
 

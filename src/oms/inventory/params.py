@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from oms.core.validators import INT_MAX
 from oms.system.params import Param, register
 
 ROUTING_POLICIES = (
@@ -80,5 +81,14 @@ register(
         _("Shipping cost per 100 km"),
         _("Estimate used when no shipping cost is configured for a warehouse and province."),
         min=0,
+    ),
+    Param(
+        "inventory.max_stock_change",
+        "int",
+        1_000_000,
+        _("Largest receipt or adjustment (units)"),
+        _("One receipt or adjustment moves at most this many units; a larger number is refused as a typing error."),
+        min=1,
+        max=INT_MAX,
     ),
 )

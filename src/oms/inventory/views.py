@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from oms.core import bounded
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
+from oms.core.uploads import safe_name
 from oms.inventory import actions, analysis, excel, routing, scopes, workflow
 from oms.inventory.forms import AdjustForm, ReceiveForm, ThresholdForm, TransferLineForm, UploadForm
 from oms.inventory.ledger import InsufficientStock
@@ -181,7 +183,7 @@ def stock_import(request: HttpRequest) -> HttpResponse:
     result = excel.import_stock_levels(
         form.cleaned_data["file"].read(),
         _actor(request),
-        reason=_("Stock levels imported from %(name)s") % {"name": form.cleaned_data["file"].name},
+        reason=_("Stock levels imported from %(name)s") % {"name": safe_name(form.cleaned_data["file"].name)},
         warehouses=Warehouse.objects.restrict(request.user),
     )
     _import_messages(request, result)
@@ -257,9 +259,13 @@ def moves(request: HttpRequest) -> HttpResponse:
     if f["warehouse"]:
         qs = qs.filter(warehouse__code=f["warehouse"])
     if f["ref"] and ":" in f["ref"]:
-        ref_type, _sep, ref_id = f["ref"].partition(":")
-        if ref_id.isdigit():
-            qs = qs.filter(ref_type=ref_type, ref_id=int(ref_id))
+        ref_type, _sep, ref_text = f["ref"].partition(":")
+        errors: dict[str, str] = {}
+        ref_id = bounded.lenient(bounded.integer, {"ref": ref_text}, "ref", errors, low=0, high=bounded.BIGINT_MAX)
+        if ref_id is not None:
+            qs = qs.filter(ref_type=ref_type, ref_id=ref_id)
+        for reason in errors.values():
+            messages.warning(request, reason)
     if since := parse_date(f["since"] or ""):
         qs = qs.filter(created_at__date__gte=since)
     if until := parse_date(f["until"] or ""):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
+from oms.core import bounded
 from oms.core.scoping import scope_of
 from oms.core.validators import mask_id_card, mask_phone
 from oms.orders import counts
@@ -57,38 +58,35 @@ class OrderFilter:
     external_id: str = ""
     external_number: str = ""
     updated_since: datetime | None = None
+    # parameter -> reason, for values that were given but cannot be used (they are ignored here;
+    # the API answers 400 with them, the console shows them)
+    errors: dict[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_params(cls, params: Any) -> OrderFilter:
-        """From a QueryDict/dict of strings; values that do not parse are ignored, never an error."""
+        """From a QueryDict/dict of strings; values that do not parse are ignored and noted in
+        `errors`, never a crash."""
 
         def get(name: str) -> str:
             return (params.get(name) or "").strip()
 
-        def as_date(text: str) -> date | None:
-            try:
-                return date.fromisoformat(text) if text else None
-            except ValueError:
-                return None
+        errors: dict[str, str] = {}
 
-        def as_decimal(text: str) -> Decimal | None:
-            try:
-                return Decimal(text) if text else None
-            except InvalidOperation:
-                return None
+        def as_date(name: str) -> date | None:
+            return bounded.lenient(bounded.day, params, name, errors)
 
         statuses = params.getlist("status") if hasattr(params, "getlist") else [params.get("status") or ""]
-        channel = get("channel")
         return cls(
             statuses=[s for s in statuses if s in OrderStatus.values],
-            channel=int(channel) if channel.isdigit() else None,
+            channel=bounded.lenient(bounded.identifier, params, "channel", errors),
             klass=get("class")[:50],
             order_type=get("type") if get("type") in OrderType.values else "",
-            date_from=as_date(get("date_from")),
-            date_to=as_date(get("date_to")),
-            amount_min=as_decimal(get("amount_min")),
-            amount_max=as_decimal(get("amount_max")),
+            date_from=as_date("date_from"),
+            date_to=as_date("date_to"),
+            amount_min=bounded.lenient(bounded.amount, params, "amount_min", errors),
+            amount_max=bounded.lenient(bounded.amount, params, "amount_max", errors),
             q=get("q")[:100],
+            errors=errors,
         )
 
     @property

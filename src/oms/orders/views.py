@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
+from oms.core import bounded
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
 from oms.core.scoping import get_in_scope_or_404
@@ -71,12 +72,13 @@ def _list_context(request: HttpRequest, forced_status: str = "") -> dict[str, An
     if forced_status:
         params.setlist("status", [forced_status])
     flt = selectors.OrderFilter.from_params(params)
+    for reason in flt.errors.values():  # the filter ignored these values; say why
+        messages.warning(request, reason)
     base = selectors.orders_for(request.user)
     list_counts = selectors.list_counts(request.user, flt)
     counts = list_counts.statuses
     total = list_counts.total
-    page_number = request.GET.get("page", "")
-    rows_needed = PAGE_SIZE * (int(page_number) if page_number.isdigit() and page_number != "0" else 1)
+    rows_needed = PAGE_SIZE * (bounded.lenient(bounded.integer, request.GET, "page", {}, low=1) or 1)
     rows_qs = selectors.list_orders(request.user, flt, rows_needed).values(*selectors.LIST_FIELDS)
     paginator = _CountedPaginator(rows_qs, PAGE_SIZE, total)
     page = paginator.get_page(request.GET.get("page"))

@@ -58,3 +58,46 @@ def test_signed_order_beyond_the_columns_is_invalid_with_a_reason(
     assert "999999999999990000.00" in detail.content.decode()
     for url in ("/orders/", "/orders/?export=xlsx", "/api/v1/orders/", f"/api/v1/orders/{order.pk}/"):
         assert admin_client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("stem", ["o" * 300, "订单导出" * 75])
+def test_an_upload_named_with_300_characters_is_imported_under_a_shortened_name(
+    admin_client: Any, make_channel: Any, django_capture_on_commit_callbacks: Any, stem: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oms.channels.models import ImportJob
+
+    from .conftest import SAMPLES
+
+    channel = make_channel("jd-main", Platform.JD)
+    upload = SimpleUploadedFile(f"{stem}.csv", (SAMPLES / "jd_orders_utf8bom.csv").read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/channels/imports/", {"channel": channel.pk, "format": "jd", "file": upload})
+    assert response.status_code == 302, response.content[:500]
+    job = ImportJob.objects.get()
+    (name,) = job.file_names
+    assert name.endswith(".csv") and name.startswith(stem[:20]) and len(name.encode()) <= 120
+    assert job.status == "done" and job.imported > 0
+    assert admin_client.get("/channels/imports/").status_code == 200
+    assert admin_client.get(f"/channels/imports/{job.pk}/").status_code == 200
+
+
+def test_a_mapping_file_with_a_long_name_is_read(admin_client: Any, make_channel: Any) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from oms.channels.models import SkuMapping
+
+    channel = make_channel("tmall-flagship", Platform.TAOBAO)
+    wb = Workbook()
+    wb.active.append(["platform SKU", "our SKU", "units"])
+    wb.active.append(["XL-1", "SKU-0003", 1])
+    buf = io.BytesIO()
+    wb.save(buf)
+    upload = SimpleUploadedFile("映射" * 150 + ".xlsx", buf.getvalue())
+    response = admin_client.post(f"/channels/{channel.pk}/mappings/import/", {"file": upload})
+    assert response.status_code == 302
+    assert SkuMapping.objects.filter(channel=channel, platform_sku="XL-1").exists()

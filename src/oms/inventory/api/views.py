@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oms.core import validators
 from oms.core.actor import Actor
 from oms.core.api import ExistingField, ModulePermission, QueryBooleanField, StrictQueryParams, error_response
 from oms.inventory import actions, scopes
@@ -123,7 +124,8 @@ class TransferPlanSerializer(serializers.ModelSerializer):
 class StockChangeSerializer(serializers.Serializer):
     sku = serializers.CharField()
     warehouse = serializers.CharField(help_text="warehouse code")
-    quantity = serializers.IntegerField()
+    # a database integer here; the action then applies the runtime maximum per receipt/adjustment
+    quantity = serializers.IntegerField(min_value=-validators.INT_MAX - 1, max_value=validators.INT_MAX)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from oms.channels.models import Channel
+from oms.core import bounded
 from oms.core.actor import Actor
 from oms.core.api import (
     ExistingField,
@@ -53,8 +54,12 @@ OrderQuery = type(
         "channel_id": ExistingIdField(Channel, help_text="Channel id."),
         "class": serializers.CharField(required=False, max_length=50, help_text="Class label."),
         "type": serializers.ChoiceField(choices=OrderType.choices, required=False, help_text="Order type."),
-        "date_from": serializers.DateField(required=False, help_text="Received on or after (YYYY-MM-DD)."),
-        "date_to": serializers.DateField(required=False, help_text="Received on or before (YYYY-MM-DD)."),
+        "date_from": serializers.DateField(
+            required=False, validators=[bounded.check_day], help_text="Received on or after (YYYY-MM-DD)."
+        ),
+        "date_to": serializers.DateField(
+            required=False, validators=[bounded.check_day], help_text="Received on or before (YYYY-MM-DD)."
+        ),
         "amount_min": serializers.DecimalField(max_digits=14, decimal_places=2, required=False),
         "amount_max": serializers.DecimalField(max_digits=14, decimal_places=2, required=False),
         "q": serializers.CharField(
@@ -67,6 +72,7 @@ OrderQuery = type(
         ),
         "updated_since": serializers.DateTimeField(
             required=False,
+            validators=[bounded.check_day],
             help_text="ISO 8601; orders changed at or after this moment (polling: the time of your last poll).",
         ),
     },
@@ -135,8 +141,11 @@ class OrderListCreateView(_OrdersBase):
         flt = order_filter(getattr(self, "query", {}))
         self.known_count = selectors.count_for(self.request.user, flt)
         params = self.request.query_params
-        page, size = params.get("page", ""), params.get("page_size", "")
-        rows_needed = (int(size) if size.isdigit() else 50) * (int(page) if page.isdigit() else 1)
+        ignored: dict[str, str] = {}  # the paginator answers a bad page itself (404)
+        page = bounded.lenient(bounded.integer, params, "page", ignored, low=1) or 1
+        size = bounded.lenient(bounded.integer, params, "page_size", ignored, low=1) or 50
+        size = min(size, Pagination.max_page_size)  # what the paginator will use
+        rows_needed = size * page
         return selectors.list_orders(self.request.user, flt, max(rows_needed, 1)).select_related("channel")
 
     @extend_schema(responses=OrderListSerializer(many=True))

@@ -4,7 +4,7 @@ permissions and call oms.orders.review.actions; reads go through restrict()."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from oms.core import validators
+from oms.core import bounded, validators
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
 from oms.core.scoping import get_in_scope_or_404
@@ -172,15 +172,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         if selectors.can_see_personal_data(user):
             cond |= Q(customer_phone__icontains=q)
         qs = qs.filter(cond)
-    channel = request.GET.get("channel") or ""
-    if channel.isdigit():
-        qs = qs.filter(channel_id=int(channel))
+    errors: dict[str, str] = {}
+    channel = bounded.lenient(bounded.identifier, request.GET, "channel", errors)
+    if channel:
+        qs = qs.filter(channel_id=channel)
     for key, lookup in (("min_total", "total_amount__gte"), ("max_total", "total_amount__lte")):
-        try:
-            if request.GET.get(key):
-                qs = qs.filter(**{lookup: Decimal(request.GET[key])})
-        except InvalidOperation:
-            messages.warning(request, _("Enter amounts as numbers."))
+        value = bounded.lenient(bounded.amount, request.GET, key, errors)
+        if value is not None:
+            qs = qs.filter(**{lookup: value})
+    for reason in errors.values():  # those values were ignored; say why
+        messages.warning(request, reason)
     if request.GET.get("export") == "xlsx":
         if not user.has_perm("orders.export_orders"):
             raise PermissionDenied

@@ -1,0 +1,96 @@
+"""Numbers a person or a client types into a filter: out of range, NaN, 20 digits, "²". The API
+answers 400 in the project's error format naming the parameter; the console answers the page
+with a warning and ignores the value. Never 500, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.messages import get_messages
+
+BIG = "1" + "0" * 20  # 10^20
+DIGITS20 = "9" * 20
+
+API_BAD = [
+    ("/api/v1/orders/", "amount_min", "NaN"),
+    ("/api/v1/orders/", "amount_min", "Infinity"),
+    ("/api/v1/orders/", "amount_max", BIG),
+    ("/api/v1/orders/", "amount_max", "1e999999"),
+    ("/api/v1/orders/", "amount_min", "1.234"),
+    ("/api/v1/orders/", "channel", DIGITS20),
+    ("/api/v1/orders/", "channel", "²"),
+    ("/api/v1/orders/", "date_from", "0001-01-01"),
+    ("/api/v1/orders/", "date_to", "2026-13-01"),
+    ("/api/v1/inventory/stock/", "available_lt", BIG),
+    ("/api/v1/inventory/stock/", "available_lt", "-" + BIG),
+    ("/api/v1/inventory/stock/", "available_lt", "1.5"),
+    ("/api/v1/inventory/moves/", "ref_id", DIGITS20),
+    ("/api/v1/inventory/moves/", "ref_id", "²"),
+]
+
+CONSOLE_BAD = [
+    ("/orders/", "amount_min", "NaN"),
+    ("/orders/", "amount_min", "Infinity"),
+    ("/orders/", "amount_max", BIG),
+    ("/orders/", "amount_min", "1e999999"),
+    ("/orders/", "channel", DIGITS20),
+    ("/orders/", "channel", "²"),
+    ("/orders/", "date_from", "0001-01-01"),
+    ("/orders/", "date_to", "9999-12-31"),
+    ("/orders/review/", "channel", DIGITS20),
+    ("/orders/review/", "channel", "²"),
+    ("/orders/review/", "min_total", "NaN"),
+    ("/orders/review/", "max_total", BIG),
+    ("/channels/deliveries/", "channel", DIGITS20),
+    ("/channels/deliveries/", "channel", "²"),
+    ("/channels/imports/", "channel", DIGITS20),
+    ("/inventory/moves/", "ref", f"order:{DIGITS20}"),
+]
+
+
+@pytest.mark.parametrize(("url", "name", "value"), API_BAD)
+def test_api_refuses_a_parameter_it_cannot_use_with_400(admin_client: Any, url: str, name: str, value: str) -> None:
+    response = admin_client.get(url, {name: value})
+    assert response.status_code == 400, (response.status_code, response.content[:300])
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and name in error["fields"]
+
+
+@pytest.mark.parametrize(("url", "name", "value"), CONSOLE_BAD)
+def test_console_ignores_a_filter_it_cannot_use_and_says_so(
+    admin_client: Any, url: str, name: str, value: str
+) -> None:
+    response = admin_client.get(url, {name: value}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    warnings = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any(w.startswith("Enter ") for w in warnings), warnings
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": DIGITS20},
+        {"page": "²"},
+        {"page_size": DIGITS20},
+        {"page_size": "²"},
+        {"amount_min": "10.50", "amount_max": "999999999999.99", "channel": "1", "date_from": "2026-01-01"},
+    ],
+)
+def test_usable_and_paging_values_never_fail(admin_client: Any, query: dict[str, str]) -> None:
+    assert admin_client.get("/api/v1/orders/", query).status_code in (200, 404)
+    assert admin_client.get("/orders/", query).status_code == 200
+
+
+def test_a_good_filter_still_filters(admin_client: Any) -> None:
+    from oms.core.actor import Actor
+    from oms.orders.intake import ingest
+    from oms.orders.tests.factories import channel, incoming, product
+
+    product("SKU-0001")
+    ch = channel()
+    ingest(channel=ch, incoming=incoming("F1"), actor=Actor.system("test"), source="api")
+    found = admin_client.get("/api/v1/orders/", {"amount_min": "0.01", "channel": str(ch.pk)}).json()["results"]
+    above = admin_client.get("/api/v1/orders/", {"amount_min": "999999999999.99"}).json()["results"]
+    other = admin_client.get("/api/v1/orders/", {"channel": str(ch.pk + 1)}).json()["results"]
+    assert [r["external_id"] for r in found] == ["F1"] and above == [] and other == []
