@@ -58,9 +58,7 @@ def test_api_refuses_a_parameter_it_cannot_use_with_400(admin_client: Any, url: 
 
 
 @pytest.mark.parametrize(("url", "name", "value"), CONSOLE_BAD)
-def test_console_ignores_a_filter_it_cannot_use_and_says_so(
-    admin_client: Any, url: str, name: str, value: str
-) -> None:
+def test_console_ignores_a_filter_it_cannot_use_and_says_so(admin_client: Any, url: str, name: str, value: str) -> None:
     response = admin_client.get(url, {name: value}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     warnings = [str(m) for m in get_messages(response.wsgi_request)]
