@@ -26,7 +26,8 @@ class MeView(StrictQueryParams, APIView):
                 "id": serializers.IntegerField(),
                 "username": serializers.CharField(),
                 "name": serializers.CharField(),
-                "email": serializers.EmailField(),
+                # not EmailField: a user without an address has "", which is no valid "email" format
+                "email": serializers.CharField(allow_blank=True, help_text="Email address, or empty."),
                 "roles": serializers.ListField(child=serializers.CharField()),
                 "groups": serializers.ListField(child=serializers.CharField()),
                 "modules": serializers.ListField(child=serializers.CharField()),
