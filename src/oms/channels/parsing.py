@@ -16,7 +16,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from oms.channels.interface import IncomingAddress
+from oms.core import validators
 
+CENT = Decimal("0.01")
 _FULLWIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "\u3000": " ", "［": "[", "］": "]", "，": ","})
 
 
@@ -96,7 +98,12 @@ def parse_money(value: object, *, column: str = "", required: bool = False) -> D
         raise CellError(_("“%(value)s” is not an amount.") % {"value": clean_cell(value)}) from None
     if not amount.is_finite():
         raise CellError(_("“%(value)s” is not an amount.") % {"value": clean_cell(value)})
-    return amount.quantize(Decimal("0.01"))
+    if not validators.decimal_fits(amount):
+        raise CellError(
+            _("“%(value)s” is more than the largest amount that can be stored (%(max)s).")
+            % {"value": clean_cell(value), "max": validators.largest_decimal()}
+        )
+    return amount.quantize(CENT)
 
 
 def parse_quantity(value: object) -> int:
@@ -109,6 +116,58 @@ def parse_quantity(value: object) -> int:
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": text}) from None
     if not number.is_finite() or number != number.to_integral_value():
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": text})
+    if abs(number) > validators.INT_MAX:  # compared before int(): 1e999999 would be a huge integer
+        raise CellError(
+            _("“%(value)s” is more than the largest quantity that can be stored (%(max)s).")
+            % {"value": text, "max": validators.INT_MAX}
+        )
+    return int(number)
+
+
+# --- values in platforms' JSON payloads ---------------------------------------------------------
+
+# Beyond every column and still cheap to carry: intake reports anything beyond the columns.
+_QUANTITY_CAP = 10**30
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Rounded to cents; unchanged when it has more digits than decimal arithmetic holds."""
+    try:
+        return amount.quantize(CENT)
+    except InvalidOperation:
+        return amount
+
+
+def platform_amount(value: object) -> Decimal:
+    """An amount from a payload: 0 when absent, ValueError (the adapters' refusal) when it is not
+    a finite number. One beyond our columns is kept: intake stores the order as invalid and names it."""
+    if value is None or value == "":
+        return Decimal("0")
+    if isinstance(value, bool):
+        raise ValueError(f"not an amount: {value!r}")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {str(value)[:40]!r}") from None
+    if not amount.is_finite():
+        raise ValueError(f"not an amount: {str(value)[:40]!r}")
+    return cents(amount)
+
+
+def platform_quantity(value: object) -> int:
+    """A whole quantity from a payload: 0 when absent, ValueError when it is not a whole number."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        raise ValueError(f"not a quantity: {value!r}")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"not a quantity: {str(value)[:40]!r}") from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValueError(f"not a quantity: {str(value)[:40]!r}")
+    if abs(number) >= _QUANTITY_CAP:
+        return _QUANTITY_CAP if number > 0 else -_QUANTITY_CAP
     return int(number)
 
 

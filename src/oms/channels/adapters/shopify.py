@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
-from oms.channels.parsing import parse_datetime, split_name
+from oms.channels.parsing import parse_datetime, platform_amount, platform_quantity, split_name
 
 TOPICS = {"orders/create", "orders/updated", "orders/cancelled", "orders/paid", "orders/edited"}
 
@@ -48,7 +48,7 @@ def _money(value: Any) -> Decimal:
     if isinstance(value, dict):  # a MoneyBag: {"shopMoney": {"amount": ...}} / {"shop_money": {...}}
         value = (value.get("shopMoney") or value.get("shop_money") or {}).get("amount")
         return _money(value)
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+    return platform_amount(value)
 
 
 def _tags(value: Any) -> list[str]:
@@ -85,7 +85,7 @@ def order_from_rest(payload: dict[str, Any]) -> IncomingOrder:
     address = _address(payload.get("shipping_address") or payload.get("billing_address"), graphql=False)
     lines = []
     for item in payload.get("line_items") or []:
-        qty = int(item.get("quantity") or 0)
+        qty = platform_quantity(item.get("quantity"))
         price = _money(item.get("price"))
         lines.append(
             IncomingLine(
@@ -181,7 +181,7 @@ def order_from_graphql(node: dict[str, Any]) -> IncomingOrder:
         e.get("node", {}) for e in (node.get("lineItems") or {}).get("edges") or []
     ]
     for item in items:
-        qty = int(item.get("quantity") or 0)
+        qty = platform_quantity(item.get("quantity"))
         price = _money(item.get("originalUnitPriceSet"))
         lines.append(
             IncomingLine(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
-from oms.channels.parsing import parse_datetime, split_name
+from oms.channels.parsing import cents, parse_datetime, platform_amount, platform_quantity, split_name
 
 TOPICS = {"order.created", "order.updated", "order.deleted", "order.restored"}
 
@@ -47,9 +47,7 @@ def dedupe_key(headers: Any, body: bytes, topic: str) -> str:
 
 
 def _money(value: Any) -> Decimal:
-    if value in (None, ""):
-        return Decimal("0")
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+    return platform_amount(value)
 
 
 def _gmt(payload: dict[str, Any], key: str) -> Any:
@@ -92,11 +90,11 @@ def order_from_rest(payload: dict[str, Any], *, deleted: bool = False) -> Incomi
     gross = payload.get("prices_include_tax") is True
     lines = []
     for item in payload.get("line_items") or []:
-        qty = int(item.get("quantity") or 0)
+        qty = platform_quantity(item.get("quantity"))
         subtotal = _money(item.get("subtotal"))  # before line discounts
         if gross:
             subtotal += _money(item.get("subtotal_tax"))
-        unit = (subtotal / qty).quantize(Decimal("0.01")) if qty else _money(item.get("price"))
+        unit = cents(subtotal / qty) if qty else _money(item.get("price"))
         spec = ", ".join(
             f"{m.get('display_key') or m.get('key')}: {m.get('display_value') or m.get('value')}"
             for m in item.get("meta_data") or []
