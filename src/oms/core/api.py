@@ -65,7 +65,8 @@ class InUse(exceptions.APIException):
 
 def _in_use(exc: ProtectedError | RestrictedError) -> InUse:
     """409 naming what still refers to the record (stock moves, order lines, ...)."""
-    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects if hasattr(obj, "_meta")})
+    referring = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in referring if hasattr(obj, "_meta")})
     return InUse(
         _("This record cannot be deleted because other records refer to it (%(what)s). Deactivate it instead.")
         % {"what": ", ".join(kinds) or "-"}
