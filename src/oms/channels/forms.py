@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oms.channels.adapters.generic import COLUMNS
 from oms.channels.models import Channel, ImportFormat, Platform
+from oms.core.validators import INT_MAX
 
 PLATFORMS = [(p.value, p.label) for p in Platform if p != Platform.API]
 
@@ -94,7 +95,7 @@ class ImportForm(forms.Form):
 class SkuMappingForm(forms.Form):
     platform_sku = forms.CharField(label=_("Platform SKU"), max_length=100)
     sku = forms.CharField(label=_("Our SKU"), max_length=100)
-    quantity = forms.IntegerField(label=_("Units per platform unit"), min_value=1, initial=1)
+    quantity = forms.IntegerField(label=_("Units per platform unit"), min_value=1, max_value=INT_MAX, initial=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from oms.core.validators import INT_MAX
 from oms.inventory.models import Location, Product, Warehouse
 from oms.system import params
 
@@ -86,8 +87,8 @@ class AdjustForm(ReceiveForm):
 class ThresholdForm(UserWarehouses, Bootstrap, forms.Form):
     sku = ProductField(label=_("SKU"), max_length=100)
     warehouse = forms.ModelChoiceField(Warehouse.objects.all(), label=_("Warehouse"))
-    minimum = forms.IntegerField(label=_("Low-stock threshold"), min_value=0)
-    target = forms.IntegerField(label=_("Target level"), min_value=0, required=False)
+    minimum = forms.IntegerField(label=_("Low-stock threshold"), min_value=0, max_value=INT_MAX)
+    target = forms.IntegerField(label=_("Target level"), min_value=0, max_value=INT_MAX, required=False)
 
 
 class LaneForm(UserWarehouses, Bootstrap, forms.Form):
@@ -107,7 +108,7 @@ class TransferLineForm(UserWarehouses, Bootstrap, forms.Form):
     sku = ProductField(label=_("SKU"), max_length=100)
     source = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("From"))
     destination = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("To"))
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=INT_MAX)
 
 
 class UploadForm(Bootstrap, forms.Form):

@@ -338,7 +338,8 @@ class TransferPlanViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
         return self._run(actions.dispatch_transfer, self._plan("dispatch").pk, _actor(request))
 
     @extend_schema(request=inline_serializer("TransferReceive", {"lines": serializers.DictField(
-        child=serializers.IntegerField(), help_text="line id -> units received now")}))  # fmt: skip
+        child=serializers.IntegerField(min_value=0, max_value=validators.INT_MAX),
+        help_text="line id -> units received now")}))  # fmt: skip
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: int) -> Response:
         self.get_object()  # 404 before the body is read
@@ -371,13 +372,16 @@ class TransferLineView(InventoryAPI, generics.GenericAPIView):
     required_perms = {"PATCH": ["inventory.change_transferplan"]}
     serializer_class = TransferLineSerializer
 
-    @extend_schema(request=inline_serializer("TransferLineEdit", {"quantity": serializers.IntegerField()}))
+    @extend_schema(
+        request=inline_serializer(
+            "TransferLineEdit", {"quantity": serializers.IntegerField(min_value=0, max_value=validators.INT_MAX)}
+        )
+    )
     def patch(self, request: Request, pk: int) -> Response:
         line = get_object_or_404(TransferLine.objects.restrict(request.user).select_related("plan"), pk=pk)
         scopes.ensure_plan_action(request.user, line.plan, "edit")
-        try:
-            qty = int(str(_data(request).get("quantity")))
-        except (TypeError, ValueError):
+        qty = bounded.integer(_data(request), "quantity", low=0)  # beyond the column: 400, not a 500 on save
+        if qty is None:
             return error_response("invalid", "quantity must be a whole number.", fields={"quantity": ["invalid"]})
         line = actions.edit_transfer_line(line_id=pk, quantity=qty, actor=_actor(request))
         if line is None:

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oms.core import bounded
 from oms.core.actor import Actor
 from oms.core.api import ModulePermission, StrictQueryParams, error_response
 from oms.core.scoping import get_in_scope_or_404
@@ -55,7 +56,10 @@ class CancelIn(_Versioned):
 
 
 class MergeIn(serializers.Serializer):
-    orders = serializers.ListField(child=serializers.IntegerField(), help_text="The other orders to merge with.")
+    orders = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=bounded.BIGINT_MAX),
+        help_text="The other orders to merge with.",
+    )
 
 
 class SplitIn(_Versioned):

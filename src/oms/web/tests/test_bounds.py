@@ -92,3 +92,59 @@ def test_a_good_filter_still_filters(admin_client: Any) -> None:
     above = admin_client.get("/api/v1/orders/", {"amount_min": "999999999999.99"}).json()["results"]
     other = admin_client.get("/api/v1/orders/", {"channel": str(ch.pk + 1)}).json()["results"]
     assert [r["external_id"] for r in found] == ["F1"] and above == [] and other == []
+
+
+# --- bodies and forms with numbers beyond their columns ----------------------------------------
+
+HUGE = 10**20
+
+
+@pytest.fixture
+def stocked(db: Any) -> dict[str, Any]:
+    from oms.inventory.tests import factories as f
+
+    a, b = f.warehouse("a"), f.warehouse("b")
+    p = f.product("SKU-A")
+    f.stock(p, a, 10)
+    return {"a": a, "b": b, "p": p, "ch": f.channel("shop")}
+
+
+def test_console_forms_refuse_numbers_beyond_their_columns(admin_client: Any, stocked: dict[str, Any]) -> None:
+    from oms.channels.models import SkuMapping
+    from oms.inventory.models import StockThreshold, TransferPlan
+
+    a, b = stocked["a"].pk, stocked["b"].pk
+    posts = [
+        ("/inventory/alerts/threshold/", {"sku": "SKU-A", "warehouse": a, "minimum": str(HUGE)}),
+        (f"/channels/{stocked['ch'].pk}/mappings/", {"platform_sku": "N", "sku": "SKU-A", "quantity": str(HUGE)}),
+        ("/inventory/transfers/propose/", {"sku": "SKU-A", "source": a, "destination": b, "quantity": str(HUGE)}),
+    ]
+    for url, body in posts:
+        assert admin_client.post(url, body).status_code in (200, 302), url
+    assert not StockThreshold.objects.exists() and not SkuMapping.objects.filter(platform_sku="N").exists()
+    assert not TransferPlan.objects.filter(lines__quantity__gt=2**31).exists()
+
+
+def test_api_bodies_refuse_numbers_beyond_their_columns(admin_user: Any, stocked: dict[str, Any]) -> None:
+    from rest_framework.test import APIClient
+
+    from oms.core.actor import Actor
+    from oms.orders.intake import ingest
+    from oms.orders.tests.factories import channel, incoming, product
+
+    product("SKU-0001")
+    order = ingest(channel=channel(), incoming=incoming("M1"), actor=Actor.system("t"), source="api").order
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    merge = client.post(f"/api/v1/orders/{order.pk}/merge/", {"orders": [HUGE]}, format="json")
+    assert merge.status_code == 400 and "orders" in merge.json()["error"]["fields"]
+    from oms.inventory.models import TransferLine, TransferPlan
+
+    plan = TransferPlan.objects.create(number="TP-BOUNDS")
+    held = TransferLine.objects.create(
+        plan=plan, source=stocked["a"], destination=stocked["b"], product=stocked["p"], quantity=2
+    )
+    line = client.patch(f"/api/v1/inventory/transfer-lines/{held.pk}/", {"quantity": HUGE}, format="json")
+    assert line.status_code == 400 and "quantity" in line.json()["error"]["fields"]
+    held.refresh_from_db()
+    assert held.quantity == 2
