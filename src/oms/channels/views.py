@@ -249,7 +249,7 @@ def mapping_list(request: HttpRequest, pk: int) -> HttpResponse:
 def mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
     channel = get_object_or_404(Channel.objects.restrict(request.user), pk=pk)
     ids = request.POST.getlist("ids")
-    for mapping in SkuMapping.objects.filter(channel=channel, pk__in=[i for i in ids if i.isdigit()]):
+    for mapping in SkuMapping.objects.filter(channel=channel, pk__in=bounded.ids(ids)):
         actions.delete_sku_mapping(actor=Actor.from_request(request), mapping=mapping)
     messages.success(request, _("%(n)s mappings deleted.") % {"n": len(ids)})
     return redirect("channels:mappings", pk=channel.pk)
@@ -442,7 +442,7 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @module_required(MODULE, ["channels.change_inbounddelivery"])
 def delivery_retry(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = bounded.ids(request.POST.getlist("ids"))
     allowed = InboundDelivery.objects.restrict(request.user).filter(pk__in=ids).exclude(kind=DeliveryKind.FILE)
     n = 0
     for pk in allowed.exclude(status=DeliveryStatus.PROCESSED).values_list("pk", flat=True):

@@ -33,7 +33,7 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
         for name in (self.page_query_param, self.page_size_query_param):
             raw = request.query_params.get(name)
-            if raw is not None and not (raw.isdigit() and int(raw) >= 1):
+            if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):  # not "²"
                 raise InvalidQuery({name: [_("Enter a whole number of at least 1.")]})
         return super().paginate_queryset(queryset, request, view)
 

@@ -52,6 +52,20 @@ def integer(params: Any, name: str, *, low: int = -INT_MAX - 1, high: int = INT_
     raise BadParameter(name, _("Enter a whole number between %(low)s and %(high)s.") % {"low": low, "high": high})
 
 
+def id_or_none(text: Any, high: int = BIGINT_MAX) -> int | None:
+    """A value from a form (a selected row, a role) as an id: ASCII digits from 1 to `high`, else None."""
+    text = "" if text is None else str(text).strip()
+    if text.isascii() and text.isdigit() and len(text) <= 19:
+        value = int(text)
+        return value if 1 <= value <= high else None
+    return None
+
+
+def ids(values: Any) -> list[int]:
+    """The usable ids among the values of a form's checkboxes (`request.POST.getlist("ids")`)."""
+    return [i for i in (id_or_none(v) for v in values) if i is not None]
+
+
 def identifier(params: Any, name: str) -> int | None:
     """A primary key: 1 up to the largest 64-bit integer."""
     return integer(params, name, low=1, high=BIGINT_MAX)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from oms.core import bounded
+from oms.core import bounded, validators
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
 from oms.core.uploads import safe_name
@@ -699,7 +699,11 @@ def routing_view(request: HttpRequest, order_id: int) -> HttpResponse:
             raise PermissionDenied
         try:
             chosen = {
-                int(k[3:]): int(v) for k, v in request.POST.dict().items() if k.startswith("wh-") and str(v).isdigit()
+                line: units
+                for k, v in request.POST.dict().items()
+                if k.startswith("wh-")
+                and (line := bounded.id_or_none(k[3:])) is not None
+                and (units := bounded.id_or_none(v, high=validators.INT_MAX)) is not None
             }
             scopes.ensure_routing_override(request.user, order.pk, chosen.values())
             actions.override_routing(order.pk, _actor(request), chosen, request.POST.get("reason", ""))

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oms.core import bounded
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
 from oms.inventory import excel, scopes, setup
@@ -97,7 +98,7 @@ def warehouses(request: HttpRequest) -> HttpResponse:
 @require_POST
 def _bulk(request: HttpRequest) -> HttpResponse:
     active = request.POST.get("op") == "activate"
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = bounded.ids(request.POST.getlist("ids"))
     changed = 0
     for w in Warehouse.objects.restrict(request.user).filter(pk__in=ids).exclude(active=active):
         setup.set_warehouse_active(actor=_actor(request), pk=w.pk, active=active)

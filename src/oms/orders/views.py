@@ -146,7 +146,7 @@ def rejected_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @module_required("orders", ["orders.view_order"])
 def bulk_action(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = bounded.ids(request.POST.getlist("ids"))
     action = request.POST.get("action", "")
     back = request.POST.get("next") or reverse("orders:list")
     if not back.startswith("/"):

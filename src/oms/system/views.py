@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oms.core import bounded
 from oms.core.actor import Actor
 from oms.core.exports import spreadsheet
 from oms.core.permissions import module_required
@@ -177,8 +178,8 @@ def _user_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
             | Q(last_name__icontains=f["q"])
             | Q(email__icontains=f["q"])
         )
-    if f["role"].isdigit():
-        qs = qs.filter(groups__pk=int(f["role"]))
+    if role := bounded.id_or_none(f["role"]):
+        qs = qs.filter(groups__pk=role)
     if f["active"] in ("yes", "no"):
         qs = qs.filter(is_active=f["active"] == "yes")
     if f["scope"] == "all":
@@ -187,10 +188,10 @@ def _user_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         qs = qs.annotate(nc=Count("profile__channels"), nw=Count("profile__warehouses")).filter(
             Q(nc__gt=0) | Q(nw__gt=0)
         )
-    elif f["scope"].startswith("w") and f["scope"][1:].isdigit():
-        qs = qs.filter(profile__warehouses__pk=int(f["scope"][1:]))
-    elif f["scope"].startswith("c") and f["scope"][1:].isdigit():
-        qs = qs.filter(profile__channels__pk=int(f["scope"][1:]))
+    elif f["scope"].startswith("w") and (warehouse := bounded.id_or_none(f["scope"][1:])):
+        qs = qs.filter(profile__warehouses__pk=warehouse)
+    elif f["scope"].startswith("c") and (channel := bounded.id_or_none(f["scope"][1:])):
+        qs = qs.filter(profile__channels__pk=channel)
     return qs.distinct(), f
 
 
@@ -202,7 +203,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.has_perm("auth.change_user"):
             raise PermissionDenied
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = bounded.ids(request.POST.getlist("ids"))
         op = request.POST.get("op")
         if not ids or op not in ("enable", "disable"):
             messages.error(request, _("Select users and an action."))
@@ -406,7 +407,7 @@ def role_update(request: HttpRequest, pk: int) -> HttpResponse:
             users.delete_role(group_id=group.pk, actor=actor)
             messages.success(request, _("Role %(name)s deleted.") % {"name": group.name})
         else:
-            ids = [int(i) for i in request.POST.getlist("perm") if i.isdigit()]
+            ids = bounded.ids(request.POST.getlist("perm"))
             users.set_role_permissions(group_id=group.pk, permission_ids=ids, actor=actor)
             messages.success(request, _("Permissions of %(name)s saved.") % {"name": group.name})
     except ValidationError as exc:

@@ -74,3 +74,9 @@ def test_any_name_becomes_a_usable_file_name(name):
     safe = safe_name(name)
     assert safe and len(safe.encode()) <= 120
     assert "/" not in safe and "\x00" not in safe and safe not in (".", "..")
+
+
+def test_ids_from_forms_keep_only_usable_ones():
+    assert bounded.ids(["3", " 7 ", "²", "9" * 20, "0", "-1", "", None, "1e3"]) == [3, 7]
+    assert bounded.id_or_none("2147483647", high=INT_MAX) == INT_MAX
+    assert bounded.id_or_none("2147483648", high=INT_MAX) is None

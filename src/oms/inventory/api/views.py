@@ -7,15 +7,14 @@ from typing import Any
 
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oms.core import validators
+from oms.core import bounded, validators
 from oms.core.actor import Actor
 from oms.core.api import ExistingField, ModulePermission, QueryBooleanField, StrictQueryParams, error_response
 from oms.inventory import actions, scopes
@@ -176,18 +175,6 @@ class WarehouseViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
         return Warehouse.objects.restrict(self.request.user)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("sku", OpenApiTypes.STR),
-            OpenApiParameter("q", OpenApiTypes.STR, description="Part of the SKU or name."),
-            OpenApiParameter("warehouse", OpenApiTypes.STR, description="Warehouse code."),
-            OpenApiParameter("location", OpenApiTypes.STR, description="Bin code."),
-            OpenApiParameter("available_lt", OpenApiTypes.INT, description="Available below this (32-bit integer)."),
-            OpenApiParameter("in_transit", OpenApiTypes.BOOL),
-        ]
-    )
-)
 class StockViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
     """Stock per SKU x warehouse. Filters: sku, warehouse (code), location, available_lt, in_transit."""
 
@@ -214,12 +201,6 @@ class StockViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
         return qs.order_by("product__sku", "warehouse__priority")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter(name, OpenApiTypes.STR) for name in ("kind", "sku", "warehouse", "ref_type")]
-        + [OpenApiParameter("ref_id", OpenApiTypes.INT64)]
-    )
-)
 class MoveViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
     serializer_class = MoveSerializer
     required_perms = {"GET": ["inventory.view_stockmove"]}

@@ -263,7 +263,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     if not may(request.user, action):
         raise PermissionDenied
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = bounded.ids(request.POST.getlist("ids"))
     ids = list(Order.objects.restrict(request.user).filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     if not ids:
         messages.warning(request, _("Select at least one order first."))
@@ -290,7 +290,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 @require_POST
 @module_required("orders", ["orders.merge_split_order"])
 def merge(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = bounded.ids(request.POST.getlist("ids"))
     ids = list(Order.objects.restrict(request.user).filter(pk__in=ids).values_list("pk", flat=True))
     try:
         group = actions.merge_orders(order_ids=ids, actor=Actor.from_request(request))
