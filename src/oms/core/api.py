@@ -86,6 +86,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    request = context.get("request")
+    if isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
+        # an error of a CSV download is the JSON error body, and says so (not text/csv)
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     if isinstance(exc, InvalidQuery):
         fields = _flatten(exc.detail)
         message = _("Query parameter not accepted: %(names)s.") % {"names": ", ".join(sorted(fields))}

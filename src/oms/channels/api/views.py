@@ -38,6 +38,7 @@ from oms.core.api import (
 )
 from oms.core.exports import spreadsheet
 from oms.core.scoping import get_in_scope_or_404
+from oms.core.uploads import safe_name
 
 SECRET_STATES = [
     (crypto.EMPTY, pgettext_lazy("secret state", "none stored")),
@@ -408,7 +409,7 @@ class ImportJobViewSet(ChannelsAPI, mixins.ListModelMixin, mixins.RetrieveModelM
         with tempfile.TemporaryDirectory() as tmp:
             paths = []
             for upload in uploads:
-                path = Path(tmp) / Path(upload.name or "upload").name
+                path = Path(tmp) / safe_name(upload.name)
                 with open(path, "wb") as fh:
                     for chunk in upload.chunks():
                         fh.write(chunk)

@@ -101,3 +101,32 @@ def test_a_mapping_file_with_a_long_name_is_read(admin_client: Any, make_channel
     response = admin_client.post(f"/channels/{channel.pk}/mappings/import/", {"file": upload})
     assert response.status_code == 302
     assert SkuMapping.objects.filter(channel=channel, platform_sku="XL-1").exists()
+
+
+def test_an_api_upload_named_with_300_characters_is_imported(
+    make_user: Any, make_channel: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    from .conftest import SAMPLES
+
+    make_channel("jd-main", Platform.JD)
+    client = APIClient()
+    client.force_authenticate(make_user("order_clerk"))
+    upload = SimpleUploadedFile("订单" * 150 + ".csv", (SAMPLES / "jd_orders_utf8bom.csv").read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/imports/", {"channel": "jd-main", "file": upload}, format="multipart")
+    assert response.status_code == 202, response.content[:300]
+    job = client.get(f"/api/v1/imports/{response.json()['job']['id']}/").json()
+    assert job["status"] == "done" and job["imported"] > 0
+
+
+def test_an_error_of_a_csv_download_is_json_and_says_so(make_user: Any) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(make_user("order_clerk"))
+    missing = client.get("/api/v1/imports/999999/rejected.csv", {"format": "csv"})
+    assert missing.status_code == 404 and missing["Content-Type"].startswith("application/json")
+    assert missing.json()["error"]["code"] == "not_found"
