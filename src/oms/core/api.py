@@ -87,7 +87,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     request = context.get("request")
-    if isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
+    if request is not None and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
         # an error of a CSV download is the JSON error body, and says so (not text/csv)
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     if isinstance(exc, InvalidQuery):
