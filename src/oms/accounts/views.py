@@ -8,6 +8,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -15,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oms.accounts import actions
-from oms.accounts.exports import download
 from oms.accounts.forms import LoginForm, LoginLogFilter, TokenForm
 from oms.accounts.lockout import attempts, cooloff_time, failure_limit
 from oms.accounts.models import ApiToken, LoginRecord, UserProfile
 from oms.core.actor import Actor
+from oms.core.exports import spreadsheet
 from oms.core.permissions import PUBLIC, SIGNED_IN, declare_access, module_required
 from oms.core.scoping import scope_of
 from oms.system.users import manageable_by
@@ -109,7 +110,7 @@ def lift_lockout(request: HttpRequest) -> HttpResponse:
 
 
 @module_required("settings", ["accounts.view_loginrecord"])
-def login_log(request: HttpRequest) -> HttpResponse:
+def login_log(request: HttpRequest) -> HttpResponseBase:
     form = LoginLogFilter(request.GET or None)
     rows = LoginRecord.objects.select_related("user")
     if not scope_of(request.user).unrestricted:
@@ -130,7 +131,7 @@ def login_log(request: HttpRequest) -> HttpResponse:
             )
             for r in rows.iterator(chunk_size=2000)
         )
-        return download(export, f"sign-in-log-{timezone.localdate():%Y%m%d}", headers, data)
+        return spreadsheet(export, f"sign-in-log-{timezone.localdate():%Y%m%d}", headers, data)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

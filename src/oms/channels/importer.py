@@ -8,7 +8,6 @@ recognises an order it already holds, running the same file again changes nothin
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import shutil
 import time
@@ -36,6 +35,7 @@ from oms.channels.models import (
     InboundDelivery,
 )
 from oms.channels.tables import FileFormatError, Rejection, count_rows, open_table
+from oms.core import exports
 from oms.core.actor import Actor
 from oms.core.uploads import safe_name
 from oms.orders import counts
@@ -414,25 +414,20 @@ def resume_stalled() -> int:
 
 def rejected_table(job: ImportJob) -> tuple[list[str], list[list[Any]]]:
     """The rejected rows report (headers, rows): file, row number, column, reason. Excel in the
-    console, CSV from the API."""
+    console, CSV from the API; both written by the export helper (the cells come from the upload)."""
     headers = [_("File"), _("Row"), _("Column"), _("Reason")]
     rows = [[r.get("file", ""), r.get("row", ""), r.get("column", ""), r.get("reason", "")] for r in job.rejected_rows]
     return headers, rows
 
 
-def rejected_report(job: ImportJob) -> bytes:
-    """The rejected rows as an Excel workbook: file, row number, column, reason."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Rejected rows"))
+def rejected_sheet(job: ImportJob) -> exports.Sheet:
     headers, rows = rejected_table(job)
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return exports.Sheet(headers, rows, _("Rejected rows"))
+
+
+def rejected_report(job: ImportJob) -> bytes:
+    """The rejected rows as an Excel workbook."""
+    return exports.workbook_bytes([rejected_sheet(job)])
 
 
 def template_rows() -> tuple[list[str], list[str]]:
@@ -440,32 +435,18 @@ def template_rows() -> tuple[list[str], list[str]]:
 
 
 def template_csv() -> bytes:
-    import csv
-
     headers, example = template_rows()
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(headers)
-    writer.writerow(example)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
+    return exports.csv_bytes(headers, [example])
+
+
+def template_sheets() -> list[exports.Sheet]:
+    headers, example = template_rows()
+    meaning = ([c.key, str(c.label), _("yes") if c.required else ""] for c in COLUMNS)
+    return [
+        exports.Sheet(headers, [example], "orders"),
+        exports.Sheet([_("Column"), _("Meaning"), _("Required")], meaning, _("Columns")),
+    ]
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    headers, example = template_rows()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "orders"
-    ws.append(headers)
-    ws.append(example)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    help_ws = wb.create_sheet(_("Columns"))
-    help_ws.append([_("Column"), _("Meaning"), _("Required")])
-    for c in COLUMNS:
-        help_ws.append([c.key, str(c.label), _("yes") if c.required else ""])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return exports.workbook_bytes(template_sheets())

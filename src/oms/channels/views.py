@@ -3,8 +3,6 @@ inbound deliveries. Views parse input, check permission and call actions / the i
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from oms.channels.models import (
 from oms.channels.tables import FileFormatError, open_table
 from oms.core import bounded, crypto
 from oms.core.actor import Actor
+from oms.core.exports import spreadsheet, workbook_response
 from oms.core.permissions import module_required
 from oms.core.uploads import safe_name
 
@@ -55,7 +55,7 @@ def _page(request: HttpRequest, qs: Any, size: int = 50) -> Any:
 
 
 @module_required(MODULE, ["channels.view_channel"])
-def channel_list(request: HttpRequest) -> HttpResponse:
+def channel_list(request: HttpRequest) -> HttpResponseBase:
     qs = Channel.objects.restrict(request.user).select_related("pull_state").annotate(mappings=Count("sku_mappings"))
     platform, active, q = (
         request.GET.get("platform", ""),
@@ -69,16 +69,12 @@ def channel_list(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(shop__icontains=q))
     if request.GET.get("export") == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow([_("Code"), _("Name"), _("Platform"), _("Shop"), _("Active"), _("SKU mappings")])
-        for c in qs:
-            w.writerow(
-                [c.code, c.name, c.get_platform_display(), c.shop, _("yes") if c.active else _("no"), c.mappings]
-            )
-        response = HttpResponse(("\ufeff" + buf.getvalue()).encode(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="channels.csv"'
-        return response
+        headers = [_("Code"), _("Name"), _("Platform"), _("Shop"), _("Active"), _("SKU mappings")]
+        rows = (
+            [c.code, c.name, c.get_platform_display(), c.shop, _("yes") if c.active else _("no"), c.mappings]
+            for c in qs
+        )
+        return spreadsheet("csv", "channels", headers, rows)
     return render(
         request,
         "channels/channel_list.html",
@@ -196,7 +192,7 @@ def column_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @module_required(MODULE, ["channels.view_skumapping"])
-def mapping_list(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping_list(request: HttpRequest, pk: int) -> HttpResponseBase:
     channel = get_object_or_404(Channel.objects.restrict(request.user), pk=pk)
     editing = (
         SkuMapping.objects.filter(channel=channel, pk=request.GET.get("edit") or 0).select_related("product").first()
@@ -229,14 +225,9 @@ def mapping_list(request: HttpRequest, pk: int) -> HttpResponse:
     if q:
         qs = qs.filter(Q(platform_sku__icontains=q) | Q(product__sku__icontains=q) | Q(product__name__icontains=q))
     if request.GET.get("export") == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow([_("Platform SKU"), _("Our SKU"), _("Units per platform unit")])
-        for m in qs:
-            w.writerow([m.platform_sku, m.product.sku, m.quantity])
-        response = HttpResponse(("\ufeff" + buf.getvalue()).encode(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="sku-mappings-{channel.code}.csv"'
-        return response
+        headers = [_("Platform SKU"), _("Our SKU"), _("Units per platform unit")]
+        rows = ([m.platform_sku, m.product.sku, m.quantity] for m in qs)
+        return spreadsheet("csv", f"sku-mappings-{channel.code}", headers, rows)
     return render(
         request,
         "channels/mapping_list.html",
@@ -360,33 +351,24 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @module_required(MODULE, ["channels.view_importjob"])
-def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
+def import_rejected(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = _job(request, pk)
-    response = HttpResponse(
-        importer.rejected_report(job), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejected.xlsx"'
-    return response
+    return workbook_response(f"import-{job.pk}-rejected", [importer.rejected_sheet(job)])
 
 
 @module_required(MODULE, ["channels.add_importjob"])
-def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+def import_template(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt == "xlsx":
-        response = HttpResponse(
-            importer.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
-        fmt = "csv"
-    response["Content-Disposition"] = f'attachment; filename="orders-template.{fmt}"'
-    return response
+        return workbook_response("orders-template", importer.template_sheets())
+    headers, example = importer.template_rows()
+    return spreadsheet("csv", "orders-template", headers, [example])
 
 
 # --- inbound deliveries -----------------------------------------------------------------------
 
 
 @module_required(MODULE, ["channels.view_inbounddelivery"])
-def delivery_list(request: HttpRequest) -> HttpResponse:
+def delivery_list(request: HttpRequest) -> HttpResponseBase:
     qs = InboundDelivery.objects.restrict(request.user).select_related("channel", "order").defer("body")
     f = {k: request.GET.get(k, "") for k in ("channel", "kind", "status", "q")}
     errors: dict[str, str] = {}

@@ -3,6 +3,7 @@ errors by row number; nothing is written unless every row is valid."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -10,8 +11,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
+from oms.core import exports
 from oms.core.actor import Actor
 from oms.core.validators import INT_MAX
 from oms.inventory import ledger
@@ -32,38 +34,28 @@ class ImportResult:
         return not self.errors
 
 
-def workbook_bytes(headers: list[str], rows: list[list[Any]], title: str = "Sheet1") -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def workbook_bytes(headers: list[str], rows: Iterable[list[Any]], title: str = "Sheet1") -> bytes:
+    """Through the one export helper (formula-safe cells); headers are the import's column keys."""
+    return exports.xlsx_bytes(headers, rows, title)
+
+
+def product_rows(qs: Any) -> Iterator[list[Any]]:
+    for p in qs.iterator(2000):
+        yield [
+            p.sku,
+            p.name,
+            p.spec,
+            p.barcode,
+            float(p.unit_cost),
+            float(p.list_price),
+            float(p.weight_kg),
+            float(p.volume_l),
+            "yes" if p.active else "no",
+        ]
 
 
 def export_products(qs: Any = None) -> bytes:
-    qs = qs if qs is not None else Product.objects.all()
-    return workbook_bytes(
-        PRODUCT_COLUMNS,
-        [
-            [
-                p.sku,
-                p.name,
-                p.spec,
-                p.barcode,
-                float(p.unit_cost),
-                float(p.list_price),
-                float(p.weight_kg),
-                float(p.volume_l),
-                "yes" if p.active else "no",
-            ]
-            for p in qs
-        ],
-        "products",
-    )
+    return workbook_bytes(PRODUCT_COLUMNS, product_rows(qs if qs is not None else Product.objects.all()), "products")
 
 
 def _rows(data: bytes) -> tuple[list[str], list[tuple[int, list[Any]]]]:
@@ -136,37 +128,29 @@ def import_products(data: bytes) -> ImportResult:
     return result
 
 
+STOCK_EXPORT_COLUMNS = [
+    "sku", "name", "warehouse", "location", "on_hand", "reserved", "available", "in_transit", "unit_cost", "value",
+]  # fmt: skip
+
+
+def stock_rows(qs: Any) -> Iterator[list[Any]]:
+    for s in qs.select_related("product", "warehouse", "location").iterator(2000):
+        yield [
+            s.product.sku,
+            s.product.name,
+            s.warehouse.code,
+            s.location.code if s.location else "",
+            s.on_hand,
+            s.reserved,
+            s.available,
+            s.in_transit,
+            float(s.product.unit_cost),
+            float(s.value),
+        ]
+
+
 def export_stock(qs: Any) -> bytes:
-    return workbook_bytes(
-        [
-            "sku",
-            "name",
-            "warehouse",
-            "location",
-            "on_hand",
-            "reserved",
-            "available",
-            "in_transit",
-            "unit_cost",
-            "value",
-        ],
-        [
-            [
-                s.product.sku,
-                s.product.name,
-                s.warehouse.code,
-                s.location.code if s.location else "",
-                s.on_hand,
-                s.reserved,
-                s.available,
-                s.in_transit,
-                float(s.product.unit_cost),
-                float(s.value),
-            ]
-            for s in qs.select_related("product", "warehouse", "location")
-        ],
-        "stock",
-    )
+    return workbook_bytes(STOCK_EXPORT_COLUMNS, stock_rows(qs), "stock")
 
 
 def import_stock_levels(data: bytes, actor: Actor, reason: str, warehouses: Any = None) -> ImportResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from oms.core import bounded, validators
 from oms.core.actor import Actor
+from oms.core.exports import spreadsheet
 from oms.core.permissions import module_required
 from oms.core.uploads import safe_name
 from oms.inventory import actions, analysis, excel, routing, scopes, workflow
@@ -51,10 +53,9 @@ def _page(request: HttpRequest, qs: Any, per: int = 50) -> Any:
     return Paginator(qs, per).get_page(request.GET.get("page"))
 
 
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+def _xlsx(headers: list[str], rows: Iterable[list[Any]], title: str, name: str) -> Any:
+    """An Excel download through the one export helper; headers are the import's column keys."""
+    return spreadsheet("xlsx", f"{name}-{timezone.localdate():%Y%m%d}", headers, rows, title)
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -98,7 +99,7 @@ def stock_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
 def stock(request: HttpRequest) -> HttpResponse:
     qs, filters = stock_queryset(request)
     if request.GET.get("export") == "xlsx":
-        return _xlsx(excel.export_stock(qs), "stock")
+        return _xlsx(excel.STOCK_EXPORT_COLUMNS, excel.stock_rows(qs), "stock", "stock")
     totals = qs.aggregate(
         t_on_hand=Sum("on_hand"),
         t_reserved=Sum("reserved"),
@@ -218,7 +219,7 @@ def products(request: HttpRequest) -> HttpResponse:
     elif kind == "inactive":
         qs = qs.filter(active=False)
     if request.GET.get("export") == "xlsx":
-        return _xlsx(excel.export_products(qs), "products")
+        return _xlsx(excel.PRODUCT_COLUMNS, excel.product_rows(qs), "products", "products")
     return render(
         request,
         "inventory/products.html",
@@ -272,38 +273,36 @@ def moves(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(created_at__date__lte=until)
     if request.GET.get("export") == "xlsx":
         return _xlsx(
-            excel.workbook_bytes(
+            [
+                "time",
+                "kind",
+                "sku",
+                "warehouse",
+                "quantity",
+                "on_hand",
+                "reserved",
+                "in_transit",
+                "ref",
+                "reason",
+                "by",
+            ],
+            (
                 [
-                    "time",
-                    "kind",
-                    "sku",
-                    "warehouse",
-                    "quantity",
-                    "on_hand",
-                    "reserved",
-                    "in_transit",
-                    "ref",
-                    "reason",
-                    "by",
-                ],
-                [
-                    [
-                        timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                        m.kind,
-                        m.product.sku,
-                        m.warehouse.code,
-                        m.quantity,
-                        m.d_on_hand,
-                        m.d_reserved,
-                        m.d_in_transit,
-                        f"{m.ref_type}:{m.ref_id}" if m.ref_type else "",
-                        m.reason,
-                        m.actor_name,
-                    ]
-                    for m in qs[:50000]
-                ],
-                "moves",
+                    timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    m.kind,
+                    m.product.sku,
+                    m.warehouse.code,
+                    m.quantity,
+                    m.d_on_hand,
+                    m.d_reserved,
+                    m.d_in_transit,
+                    f"{m.ref_type}:{m.ref_id}" if m.ref_type else "",
+                    m.reason,
+                    m.actor_name,
+                ]
+                for m in qs[:50000].iterator(2000)
             ),
+            "moves",
             "stock-moves",
         )
     return render(

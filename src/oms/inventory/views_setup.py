@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from oms.core import bounded
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
-from oms.inventory import excel, scopes, setup
+from oms.inventory import scopes, setup
 from oms.inventory.forms import KitComponentForm, LaneEditForm, LocationForm, ShippingCostForm, WarehouseForm
 from oms.inventory.models import Lane, Location, Product, ShippingCost, Warehouse
 from oms.inventory.views import _page, _query_without_page, _xlsx
@@ -81,7 +81,7 @@ def warehouses(request: HttpRequest) -> HttpResponse:
             ]
             for w in qs
         ]
-        return _xlsx(excel.workbook_bytes(headers, rows, "warehouses"), "warehouses")
+        return _xlsx(headers, rows, "warehouses", "warehouses")
     return render(
         request,
         "inventory/warehouses.html",
@@ -320,7 +320,7 @@ def _costs_page(request: HttpRequest, form: ShippingCostForm | None = None, stat
         qs = qs.filter(province__icontains=f["province"])
     if request.GET.get("export") == "xlsx":
         rows = [[c.warehouse.code, c.province, c.base, c.per_kg] for c in qs]
-        return _xlsx(excel.workbook_bytes(["warehouse", "province", "base", "per_kg"], rows, "costs"), "shipping-costs")
+        return _xlsx(["warehouse", "province", "base", "per_kg"], rows, "costs", "shipping-costs")
     return render(
         request,
         "inventory/shipping_costs.html",

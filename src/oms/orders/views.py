@@ -3,8 +3,8 @@ manual entry, classification rules. Views parse input and call actions; reads go
 
 from __future__ import annotations
 
-import tempfile
 import uuid
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
 from oms.core import bounded
 from oms.core.actor import Actor
+from oms.core.exports import spreadsheet
 from oms.core.permissions import module_required
 from oms.core.scoping import get_in_scope_or_404
 from oms.core.validators import cities_of, districts_of, mask_id_card, mask_phone, provinces, resolve_address
@@ -212,29 +213,21 @@ EXPORT_HEADERS = [
 
 
 def export_xlsx(user: Any, qs: Any) -> Any:
-    """The orders of `qs` (already restricted) as .xlsx: write-only workbook, rows streamed from the
-    database in chunks, the file spooled to disk and streamed to the client (bounded memory)."""
-    from openpyxl import Workbook
-
+    """The orders of `qs` (already restricted) as .xlsx through the export helper: rows streamed from
+    the database in chunks into a write-only workbook spooled to disk (bounded memory)."""
     can_see = selectors.can_see_personal_data(user)
     fields = [f for f, _h in EXPORT_HEADERS]
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="orders")
-    sheet.append([str(h) for _f, h in EXPORT_HEADERS])
     statuses = dict(OrderStatus.choices)
-    for row in qs.order_by("-created_at", "-pk").values(*fields).iterator(chunk_size=2000):
-        row = selectors.mask_row(row, can_see)
-        row["status"] = str(statuses.get(row["status"], row["status"]))
-        row["classes"] = ", ".join(row["classes"] or [])
-        for key in ("placed_at", "created_at"):
-            if row[key] is not None:
-                row[key] = timezone.localtime(row[key]).replace(tzinfo=None)
-        sheet.append([row[f] for f in fields])
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    book.save(spool)
-    spool.seek(0)
-    name = f"orders-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    return FileResponse(spool, as_attachment=True, filename=name, content_type=XLSX)
+
+    def rows() -> Iterator[list[Any]]:
+        for row in qs.order_by("-created_at", "-pk").values(*fields).iterator(chunk_size=2000):
+            row = selectors.mask_row(row, can_see)
+            row["status"] = str(statuses.get(row["status"], row["status"]))
+            row["classes"] = ", ".join(row["classes"] or [])
+            yield [row[f] for f in fields]
+
+    name = f"orders-{timezone.localtime():%Y%m%d-%H%M}"
+    return spreadsheet("xlsx", name, [h for _f, h in EXPORT_HEADERS], rows(), title="orders")
 
 
 @require_POST

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -518,7 +519,7 @@ def _oplog_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
 
 
 @module_required(SETTINGS, ["system.view_operationlog"])
-def operation_log(request: HttpRequest) -> HttpResponse:
+def operation_log(request: HttpRequest) -> HttpResponseBase:
     qs, f = _oplog_queryset(request)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):

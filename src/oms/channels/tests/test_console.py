@@ -121,14 +121,14 @@ def test_running_import_polls_and_rejected_report_downloads(admin_client: Any, m
     job.status = "done"
     job.save()
     report = admin_client.get(f"/channels/imports/{job.pk}/rejected.xlsx")
-    rows = list(load_workbook(io.BytesIO(report.content), read_only=True).worksheets[0].iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(report.getvalue()), read_only=True).worksheets[0].iter_rows(values_only=True))
     assert rows[1] == ("a.csv", 3, "数量", "“two” is not a whole number.")
 
 
 def test_templates_download(admin_client: Any) -> None:
-    assert admin_client.get("/channels/imports/template.csv").content.startswith("\ufefforder_id".encode())
+    assert admin_client.get("/channels/imports/template.csv").getvalue().startswith("\ufefforder_id".encode())
     xlsx = admin_client.get("/channels/imports/template.xlsx")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200 and xlsx.getvalue()[:2] == b"PK"
 
 
 def test_bad_upload_shows_a_clear_error(admin_client: Any, make_channel: Any) -> None:

@@ -68,7 +68,7 @@ def test_stock_filter_and_export_respect_warehouse_scope(client, make_user, data
     html = client.get("/inventory/stock/?q=SKU-A").content.decode()
     assert 'data-sku="SKU-A"' not in html
     r = client.get("/inventory/stock/?export=xlsx")
-    ws = load_workbook(BytesIO(r.content)).active
+    ws = load_workbook(BytesIO(r.getvalue())).active
     skus = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert skus == ["SKU-B"]
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -386,7 +387,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @module_required("orders", ["orders.view_order"])
-def shortages(request: HttpRequest) -> HttpResponse:
+def shortages(request: HttpRequest) -> HttpResponseBase:
     from oms.channels.models import Channel
     from oms.core.exports import scoped_export
 
@@ -480,7 +481,7 @@ def _rule_form(request: HttpRequest, rule: ReviewRule | None) -> HttpResponse:
 
 
 @module_required("orders", ["orders.view_blacklistentry"])
-def blacklist(request: HttpRequest) -> HttpResponse:
+def blacklist(request: HttpRequest) -> HttpResponseBase:
     form = BlacklistForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("orders.add_blacklistentry"):

@@ -39,10 +39,10 @@ def test_filters_and_exports(admin_client):
     assert shown("date_from=2000-01-01&date_to=2000-01-02") == set()
 
     csv_response = admin_client.get("/system/log/?action=backup&export=csv")
-    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(csv_response.getvalue().decode("utf-8-sig"))))
     assert rows[0][1] == "Actor" and sorted(r[1] for r in rows[1:]) == ["carol", "scheduler"]
     xlsx = admin_client.get("/system/log/?actor=alice&export=xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     values = list(sheet.values)
     assert len(values) == 2 and values[1][1] == "alice" and values[1][4] == "user.create"
 

@@ -53,9 +53,9 @@ def test_login_log_filters_paginates_and_exports(admin_client, make_user):
 
     csv = admin_client.get("/accounts/sign-ins/?ip=10.0.0.2&export=csv")
     assert csv["Content-Type"].startswith("text/csv")
-    lines = csv.content.decode("utf-8-sig").strip().splitlines()
+    lines = csv.getvalue().decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and lines[1].split(",")[1] == "li"
 
     xlsx = admin_client.get("/accounts/sign-ins/?user=zhang&export=xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     assert sheet.max_row == 61 and sheet.cell(2, 2).value == "zhang"
