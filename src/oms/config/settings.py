@@ -221,11 +221,18 @@ HUEY["consumer"] = {"workers": int(os.environ.get("OMS_WORKERS", "2")), "worker_
 EMAIL_BACKEND = "oms.system.mail.RuntimeSMTPBackend"
 DEFAULT_FROM_EMAIL = "oms@localhost"
 
+# Error reports (ADMINS e-mail, debug page) hide and mask personal data too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "oms.core.personal.PersonalDataExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # phone numbers and ID cards never reach a log line unmasked
+    "filters": {"personal_data": {"()": "oms.core.personal.MaskingLogFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("OMS_LOG_LEVEL", "INFO")},
     "loggers": {"huey": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -13,9 +13,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from oms.core import bounded
+from oms.core import bounded, personal
 from oms.core.scoping import scope_of
-from oms.core.validators import mask_id_card, mask_phone
 from oms.orders import counts
 from oms.orders.choices import OrderStatus, OrderType
 from oms.orders.models import Order, OrderCount
@@ -447,12 +446,8 @@ def count_for(user: Any, flt: OrderFilter) -> int | None:
 
 
 def mask_row(row: dict[str, Any], can_see: bool) -> dict[str, Any]:
-    if not can_see:
-        row["customer_phone"] = mask_phone(row.get("customer_phone") or "")
-        if "customer_id_card" in row:
-            row["customer_id_card"] = mask_id_card(row.get("customer_id_card") or "")
-    return row
+    return personal.mask_fields(row, can_see)
 
 
 def can_see_personal_data(user: Any) -> bool:
-    return bool(user.has_perm("orders.view_personal_data"))
+    return personal.can_see(user)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
-from oms.core import bounded
+from oms.core import bounded, personal
 from oms.core.actor import Actor
 from oms.core.exports import spreadsheet
 from oms.core.permissions import module_required
@@ -265,6 +265,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statuses = dict(OrderStatus.choices)
     field_names = {f.name: str(f.verbose_name) for f in Order._meta.get_fields() if hasattr(f, "verbose_name")}
     for e in events:
+        e.payload = personal.mask_payload(e.payload, can_see)  # a correction's before/after values
         e.type_label = EVENT_LABELS.get(e.type, e.type)  # type: ignore[attr-defined]
         e.from_label = statuses.get(e.status_from, e.status_from)  # type: ignore[attr-defined]
         e.to_label = statuses.get(e.status_to, e.status_to)  # type: ignore[attr-defined]

@@ -11,8 +11,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
-from oms.core import validators
-from oms.core.validators import mask_id_card, mask_phone
+from oms.core import personal, validators
 from oms.orders import rules
 from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
 from oms.orders.events import event_label
@@ -21,11 +20,7 @@ from oms.orders.models import Order, OrderEvent, OrderLine
 
 class _Masking:
     def mask(self, data: dict[str, Any]) -> dict[str, Any]:
-        if not self.context.get("can_see_personal_data", False):  # type: ignore[attr-defined]
-            data["customer_phone"] = mask_phone(data.get("customer_phone") or "")
-            if "customer_id_card" in data:
-                data["customer_id_card"] = mask_id_card(data.get("customer_id_card") or "")
-        return data
+        return personal.mask_fields(data, self.context.get("can_see_personal_data", False))  # type: ignore[attr-defined]
 
 
 class OrderListSerializer(_Masking, serializers.ModelSerializer):
@@ -97,6 +92,11 @@ class OrderEventSerializer(serializers.ModelSerializer):
 
     def get_label(self, event: OrderEvent) -> str:
         return event_label(event.type)
+
+    def to_representation(self, instance: OrderEvent) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["payload"] = personal.mask_payload(data["payload"], self.context.get("can_see_personal_data", False))
+        return data
 
 
 class ProblemSerializer(serializers.Serializer):

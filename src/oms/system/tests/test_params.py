@@ -238,6 +238,25 @@ def test_event_emails_go_to_the_roles_configured_for_the_event(make_user, smtp_s
     assert b"Low stock: SKU1" in received[0].content
 
 
+def test_event_emails_carry_personal_numbers_masked(make_user, smtp_server):
+    from oms.system.notify import send_event_email
+
+    port, received = smtp_server
+    make_user("warehouse", email="stock@shop.example")
+    actions.save_parameters(
+        values={
+            "notifications.smtp_host": "127.0.0.1",
+            "notifications.smtp_port": str(port),
+            "notifications.event_roles": json.dumps({"low_stock": ["warehouse"]}),
+        },
+        actor=ACTOR,
+    )
+    assert send_event_email("low_stock", "Call 13812348000", "ID 11010519491231002X") == 1
+    content = received[0].content
+    assert b"13812348000" not in content and b"11010519491231002X" not in content
+    assert b"138****8000" in content
+
+
 def test_dashboard_tile_shows_the_last_backup(admin_client, admin_user):
     from oms.system.console import dashboard_panels
 
