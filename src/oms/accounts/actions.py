@@ -16,20 +16,30 @@ from oms.system import oplog
 
 
 @transaction.atomic
-def lift_lockout(*, actor: Actor, username: str, ip: str | None) -> int:
-    """Forget the failed sign-ins of `username` from `ip`, which ends its lockout. Returns rows removed."""
+def lift_lockout(*, actor: Actor, username: str, ip: str | None, everywhere: bool = False) -> int:
+    """Forget the failed sign-ins of `username` from `ip`, which ends its lockout. Returns rows removed.
+
+    `everywhere` lifts the per-user lockout across addresses too: the sign-in log gets a "lifted"
+    entry (the per-user count starts after it) and every address's count is cleared."""
     from axes.models import AccessAttempt
 
+    from oms.accounts.lockout import user_failures
+    from oms.accounts.models import LoginRecord
+
     rows = AccessAttempt.objects.filter(username=username)
-    rows = rows.filter(ip_address=ip) if ip else rows.filter(ip_address__isnull=True)
+    if not everywhere:
+        rows = rows.filter(ip_address=ip) if ip else rows.filter(ip_address__isnull=True)
     removed, _detail = rows.delete()
+    if everywhere and user_failures(username):
+        LoginRecord.objects.create(username=username[:150], result=LoginRecord.Result.LIFTED, ip=actor.ip or None)
+        removed += 1
     if not removed:
         raise ValidationError(_("There is no lockout of %(username)s to lift.") % {"username": username})
     oplog.record(
         actor=actor,
         action="accounts.lockout_lifted",
         target=username,
-        details={"username": username, "ip": ip},
+        details={"username": username, "ip": ip, "everywhere": everywhere},
     )
     return removed
 

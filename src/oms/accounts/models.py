@@ -57,6 +57,7 @@ class LoginRecord(models.Model):
         SUCCESS = "success", _("Signed in")
         FAILURE = "failure", _("Wrong username or password")
         LOCKED = "locked", _("Refused: locked out")
+        LIFTED = "lifted", _("Lockout lifted by an administrator")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     username = models.CharField(_("username tried"), max_length=150, db_index=True)

@@ -22,6 +22,27 @@ register(
         max=10080,
     ),
     Param(
+        "security.user_lockout_failures",
+        "int",
+        20,
+        _("Failed sign-ins before lockout, from any address"),
+        _(
+            "Wrong passwords for one username from all IP addresses together that lock the account everywhere "
+            "(guessing from many addresses)."
+        ),
+        min=1,
+        max=1000,
+    ),
+    Param(
+        "security.user_lockout_minutes",
+        "int",
+        1440,
+        _("Window of the any-address lockout (minutes)"),
+        _("Failures inside this window are counted, and the account stays locked until enough of them are older."),
+        min=1,
+        max=43200,
+    ),
+    Param(
         "security.password_max_age_days",
         "int",
         90,

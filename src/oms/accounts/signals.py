@@ -41,8 +41,8 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
 
     # Axes' handler runs first: a try refused because of an existing lockout is flagged as locked out
     # and never counted (axes_failures_since_start stays None); the try that causes a lockout is counted.
-    refused_while_locked = getattr(request, "axes_locked_out", False) and (
-        getattr(request, "axes_failures_since_start", None) is None
+    refused_while_locked = getattr(request, "oms_user_locked", False) or (
+        getattr(request, "axes_locked_out", False) and getattr(request, "axes_failures_since_start", None) is None
     )
     result = LoginRecord.Result.LOCKED if refused_while_locked else LoginRecord.Result.FAILURE
     _record(request, str(credentials.get("username") or ""), result)

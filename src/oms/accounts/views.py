@@ -17,7 +17,15 @@ from django.views.decorators.http import require_POST
 
 from oms.accounts import actions
 from oms.accounts.forms import LoginForm, LoginLogFilter, TokenForm
-from oms.accounts.lockout import attempts, cooloff_time, failure_limit
+from oms.accounts.lockout import (
+    attempts,
+    cooloff_time,
+    failure_limit,
+    lockout_response,
+    user_failure_limit,
+    user_lockouts,
+    user_window,
+)
 from oms.accounts.models import ApiToken, LoginRecord, UserProfile
 from oms.core.actor import Actor
 from oms.core.exports import spreadsheet
@@ -33,6 +41,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if getattr(self.request, "oms_user_locked", False):  # locked across addresses: say until when
+            return lockout_response(self.request, credentials={"username": form.data.get("username", "")})
+        return super().form_invalid(form)
 
 
 @declare_access(PUBLIC)
@@ -82,6 +95,9 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         "accounts/lockouts.html",
         {
             "lockouts": [a for a in attempts() if people is None or a.username in people],
+            "user_lockouts": [u for u in user_lockouts() if people is None or u[0] in people],
+            "user_limit": user_failure_limit(),
+            "user_window_hours": round(user_window().total_seconds() / 3600, 1),
             "limit": failure_limit(),
             "cooloff_minutes": int(cooloff_time().total_seconds() // 60),
             "now": timezone.now(),
@@ -97,8 +113,9 @@ def lift_lockout(request: HttpRequest) -> HttpResponse:
     people = _limited_to(request)
     if people is not None and username not in people:
         raise Http404
+    everywhere = request.POST.get("everywhere") == "1"
     try:
-        actions.lift_lockout(actor=Actor.from_request(request), username=username, ip=ip)
+        actions.lift_lockout(actor=Actor.from_request(request), username=username, ip=ip, everywhere=everywhere)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -105,6 +105,7 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "oms.accounts.lockout.UserLockoutBackend",  # per username across all addresses (axes: per address)
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -107,7 +107,7 @@ def test_administrator_sees_and_lifts_a_lockout(client, make_user, admin_user):
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(username="alice").exists()
     entry = OperationLog.objects.get(action="accounts.lockout_lifted")
-    assert entry.actor_name == admin_user.username and entry.details == {"username": "alice", "ip": "10.9.9.9"}
+    assert entry.actor_name == admin_user.username and entry.details == {"username": "alice", "ip": "10.9.9.9", "everywhere": False}
 
     assert sign_in(client, "alice", PASSWORD, ip="10.9.9.9").status_code == 302
     # Lifting what is not there says so and records nothing.
@@ -147,3 +147,49 @@ def client_for(user):
     c = Client()
     c.force_login(user)
     return c
+
+
+def test_a_user_locked_across_addresses_is_refused_everywhere_even_with_the_right_password(client, make_user):
+    """Guessing from many addresses: each address stays under its own limit, the per-user one locks."""
+    make_user("order_clerk", username="alice")
+    params.set_value("security.user_lockout_failures", 8)
+    for n in range(8):  # two tries from each of four addresses: no address reaches 5
+        assert sign_in(client, "alice", "wrong", ip=f"10.0.0.{n // 2}").status_code in (200, 403)
+    assert not AccessAttempt.objects.filter(failures_since_start__gte=5).exists()
+
+    for ip in ("10.9.9.9", "192.168.1.20", "10.0.0.0"):
+        response = sign_in(client, "alice", PASSWORD, ip=ip)
+        assert response.status_code == 403 and 'data-testid="lockout"' in response.content.decode()
+        assert not signed_in(client)
+    results = list(LoginRecord.objects.order_by("pk").values_list("result", "ip"))
+    assert results[-3:] == [("locked", "10.9.9.9"), ("locked", "192.168.1.20"), ("locked", "10.0.0.0")]
+    # another user from the same addresses is not affected
+    make_user("order_clerk", username="bob")
+    assert sign_in(client, "bob", PASSWORD, ip="10.9.9.9").status_code == 302
+
+
+def test_the_per_user_lock_ends_when_the_failures_leave_the_window(client, make_user):
+    make_user("order_clerk", username="alice")
+    params.set_value("security.user_lockout_failures", 3)
+    params.set_value("security.user_lockout_minutes", 60)
+    for n in range(3):
+        sign_in(client, "alice", "wrong", ip=f"10.0.1.{n}")
+    assert sign_in(client, "alice", PASSWORD, ip="10.0.2.1").status_code == 403
+    LoginRecord.objects.update(created_at=timezone.now() - timedelta(minutes=61))
+    assert sign_in(client, "alice", PASSWORD, ip="10.0.2.1").status_code == 302 and signed_in(client)
+
+
+def test_an_administrator_lifts_the_per_user_lock(admin_client, make_user):
+    from django.test import Client
+
+    client = Client()
+    make_user("order_clerk", username="alice")
+    params.set_value("security.user_lockout_failures", 3)
+    for n in range(3):
+        sign_in(client, "alice", "wrong", ip=f"10.0.3.{n}")
+    page = admin_client.get("/accounts/lockouts/").content.decode()
+    assert 'data-testid="lift-everywhere"' in page and "alice" in page
+    admin_client.post("/accounts/lockouts/lift/", {"username": "alice", "everywhere": "1"})
+    assert LoginRecord.objects.filter(username="alice", result="lifted").exists()
+    assert OperationLog.objects.filter(action="accounts.lockout_lifted", target="alice").exists()
+    assert sign_in(client, "alice", PASSWORD, ip="10.0.3.9").status_code == 302
