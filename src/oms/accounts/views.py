@@ -165,6 +165,7 @@ def login_log(request: HttpRequest) -> HttpResponseBase:
 @module_required("settings", ["accounts.manage_api_tokens"])
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, editor=request.user)
+    new_token = None
     if request.method == "POST" and form.is_valid():
         try:
             token, key = actions.issue_token(
@@ -173,20 +174,24 @@ def tokens(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            # Shown once on the next page view, then forgotten: only the hash is stored.
-            request.session[NEW_TOKEN_SESSION_KEY] = {"key": key, "user": token.user.get_username(), "name": token.name}
-            return redirect("accounts:tokens")
-    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+            # Shown once, in this response only: the key is never put in the session (or any store);
+            # only its hash is kept. no-store keeps the page out of the browser's cache.
+            new_token = {"key": key, "user": token.user.get_username(), "name": token.name}
+            form = TokenForm(editor=request.user)
+    request.session.pop(NEW_TOKEN_SESSION_KEY, None)  # a key left there by an older version
     show = request.GET.get("show", "active")
     rows = ApiToken.objects.filter(user__in=manageable_by(request.user)).select_related("user")
     if show == "active":
         rows = rows.filter(revoked_at__isnull=True)
-    return render(
+    response = render(
         request,
         "accounts/tokens.html",
         {"form": form, "tokens": rows[:500], "new_token": new_token, "show": show},
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and not new_token else 200,
     )
+    if new_token:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @module_required("settings", ["accounts.manage_api_tokens"])

@@ -37,6 +37,7 @@ from oms.core import bounded, crypto
 from oms.core.actor import Actor
 from oms.core.exports import spreadsheet, workbook_response
 from oms.core.permissions import module_required
+from oms.core.redirects import safe_next
 from oms.core.uploads import safe_name
 
 MODULE = "orders"
@@ -431,4 +432,4 @@ def delivery_retry(request: HttpRequest) -> HttpResponse:
         inbox.retry_now(pk)
         n += 1
     messages.success(request, _("%(n)s deliveries queued to be processed again.") % {"n": n})
-    return redirect(request.POST.get("next") or reverse("channels:deliveries"))
+    return redirect(safe_next(request, reverse("channels:deliveries")))

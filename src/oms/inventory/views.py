@@ -23,6 +23,7 @@ from oms.core import bounded, validators
 from oms.core.actor import Actor
 from oms.core.exports import spreadsheet
 from oms.core.permissions import module_required
+from oms.core.redirects import safe_next
 from oms.core.uploads import safe_name
 from oms.inventory import actions, analysis, excel, routing, scopes, workflow
 from oms.inventory.forms import AdjustForm, ReceiveForm, ThresholdForm, TransferLineForm, UploadForm
@@ -159,7 +160,7 @@ def _stock_change(request: HttpRequest, form_class: Any, prefix: str, kind: str)
             label = form.fields[field].label if field in form.fields else ""
             for e in errs:
                 messages.error(request, f"{label}: {e}" if label else e)
-    return redirect(request.POST.get("next") or reverse("inventory:stock"))
+    return redirect(safe_next(request, reverse("inventory:stock")))
 
 
 @require_POST
@@ -712,6 +713,6 @@ def routing_view(request: HttpRequest, order_id: int) -> HttpResponse:
                 _errors(request, exc)
             else:
                 messages.error(request, str(exc))
-        return redirect(request.POST.get("next") or reverse("inventory:routing", args=[order.pk]))
+        return redirect(safe_next(request, reverse("inventory:routing", args=[order.pk])))
     template = "inventory/routing_decision.html" if request.headers.get("HX-Request") else "inventory/routing_page.html"
     return render(request, template, routing_context(order, request.user))

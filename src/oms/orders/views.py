@@ -26,6 +26,7 @@ from oms.core import bounded, personal
 from oms.core.actor import Actor
 from oms.core.exports import spreadsheet
 from oms.core.permissions import module_required
+from oms.core.redirects import safe_next
 from oms.core.scoping import get_in_scope_or_404
 from oms.core.validators import cities_of, districts_of, mask_id_card, mask_phone, provinces, resolve_address
 from oms.orders import actions, rules, selectors, workflow
@@ -149,9 +150,7 @@ def rejected_list(request: HttpRequest) -> HttpResponse:
 def bulk_action(request: HttpRequest) -> HttpResponse:
     ids = bounded.ids(request.POST.getlist("ids"))
     action = request.POST.get("action", "")
-    back = request.POST.get("next") or reverse("orders:list")
-    if not back.startswith("/"):
-        back = reverse("orders:list")
+    back = safe_next(request, reverse("orders:list"))
     if not ids:
         messages.warning(request, _("Select at least one order first."))
         return redirect(back)

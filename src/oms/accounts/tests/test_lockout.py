@@ -107,7 +107,11 @@ def test_administrator_sees_and_lifts_a_lockout(client, make_user, admin_user):
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(username="alice").exists()
     entry = OperationLog.objects.get(action="accounts.lockout_lifted")
-    assert entry.actor_name == admin_user.username and entry.details == {"username": "alice", "ip": "10.9.9.9", "everywhere": False}
+    assert entry.actor_name == admin_user.username and entry.details == {
+        "username": "alice",
+        "ip": "10.9.9.9",
+        "everywhere": False,
+    }
 
     assert sign_in(client, "alice", PASSWORD, ip="10.9.9.9").status_code == 302
     # Lifting what is not there says so and records nothing.

@@ -19,14 +19,15 @@ def me(client, key):
 def test_administrator_issues_a_token_shown_once_and_revokes_it(client, admin_client, admin_user, make_user):
     clerk = make_user("order_clerk", username="erp")
     response = admin_client.post("/accounts/tokens/", {"user": clerk.pk, "name": "ERP"})
-    assert response.status_code == 302
-    page = admin_client.get("/accounts/tokens/").content.decode()
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    page = response.content.decode()
     token = ApiToken.objects.get(user=clerk)
     start = page.index('data-testid="new-token"')
     key = page[start:].split("<code", 1)[1].split(">", 1)[1].split("<", 1)[0].strip()
     assert key.startswith(token.prefix) and len(key) == 40
     assert token.key_hash != key and key not in str(ApiToken.objects.values_list())
     assert key not in admin_client.get("/accounts/tokens/").content.decode()  # only once
+    assert key not in str(dict(admin_client.session.items()))  # never kept in the session
 
     body = me(client, key).json()
     assert body["username"] == "erp" and body["roles"] == ["order_clerk"] and body["auth"] == "token"

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from oms.core import bounded, validators
 from oms.core.actor import Actor
 from oms.core.permissions import module_required
+from oms.core.redirects import safe_next
 from oms.core.scoping import get_in_scope_or_404
 from oms.orders import rules as intake_rules
 from oms.orders import selectors, workflow
@@ -256,9 +257,7 @@ def _stage_allows(stage: str, action: str) -> bool:
 @module_required("orders", ["orders.view_order"])
 def bulk(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
-    back = request.POST.get("next") or reverse("orders:review:queue")
-    if not back.startswith("/"):
-        back = reverse("orders:review:queue")
+    back = safe_next(request, reverse("orders:review:queue"))
     if action not in ACTION_PERMS or action == "split":
         messages.error(request, _("Unknown action."))
         return redirect(back)
@@ -379,8 +378,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, perform(request, action, order.pk, request.POST))
     except ERRORS as exc:
         messages.error(request, _error_text(exc))
-    back = request.POST.get("next") or ""
-    return redirect(back if back.startswith("/") else reverse("orders:review:order", args=[order.pk]))
+    return redirect(safe_next(request, reverse("orders:review:order", args=[order.pk])))
 
 
 # --- stock shortages (awaiting stock alerts) --------------------------------------------------
