@@ -37,6 +37,7 @@ from oms.channels.models import (
 from oms.channels.tables import FileFormatError, Rejection, count_rows, open_table
 from oms.core import exports
 from oms.core.actor import Actor
+from oms.core.files import make_private_dir, open_private
 from oms.core.uploads import safe_name
 from oms.orders import counts
 
@@ -89,13 +90,14 @@ def create_job(
     if unfinished:
         return unfinished, True
     folder = Path(settings.MEDIA_ROOT) / "imports" / fingerprint[:2] / fingerprint
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_dir(folder)
     stored_paths = []
     for path, name, digest in zip(paths, names, sums, strict=True):
         target = folder / f"{digest[:12]}-{name}"
         if not target.exists():
             tmp = target.with_suffix(target.suffix + ".part")
-            shutil.copyfile(path, tmp)
+            with open(path, "rb") as src, open_private(tmp) as dst:
+                shutil.copyfileobj(src, dst)
             tmp.replace(target)
         stored_paths.append(str(target.relative_to(settings.MEDIA_ROOT)))
     stored = inbox.store(

@@ -36,6 +36,7 @@ from oms.channels.tables import FileFormatError, open_table
 from oms.core import bounded, crypto
 from oms.core.actor import Actor
 from oms.core.exports import spreadsheet, workbook_response
+from oms.core.files import open_private
 from oms.core.permissions import module_required
 from oms.core.redirects import safe_next
 from oms.core.uploads import safe_name
@@ -280,7 +281,7 @@ def mapping_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _save_upload(upload: Any, folder: Path) -> Path:
     path = folder / safe_name(upload.name)
-    with open(path, "wb") as fh:
+    with open_private(path) as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
     return path

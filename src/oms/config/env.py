@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from oms.core.files import ensure_private_file
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -45,6 +47,8 @@ def database(directory: Path) -> dict[str, Any]:
     url = os.environ.get("OMS_DATABASE_URL") or f"sqlite:///{directory / 'oms.sqlite3'}"
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        if str(config["NAME"]) not in ("", ":memory:") and "mode=memory" not in str(config["NAME"]):
+            ensure_private_file(Path(config["NAME"]))  # 0600, and so are its -wal and -shm
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from oms.config.env import data_dir, database, env_bool, secret_key
+from oms.core.files import ensure_private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -160,6 +161,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("OMS_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
+FILE_UPLOAD_PERMISSIONS = 0o600  # uploads hold customers' data: owner only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
@@ -211,6 +214,7 @@ if REDIS_URL:
         "immediate": HUEY_IMMEDIATE,
     }
 else:
+    ensure_private_file(DATA_DIR / "huey.sqlite3")  # queued tasks carry order data too
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "oms",

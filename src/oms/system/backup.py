@@ -34,6 +34,8 @@ from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from oms.core.files import make_private_dir, open_private
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 PREFIX = "oms-backup-"
@@ -59,8 +61,7 @@ def backup_dir() -> Path:
 
     configured = str(params.get("backup.directory") or "").strip()
     path = Path(configured).expanduser() if configured else Path(settings.DATA_DIR) / "backups"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return make_private_dir(path)
 
 
 def sha256_file(path: Path) -> str:
@@ -223,7 +224,7 @@ def write_archive(archive: Path, members: list[tuple[Path, str]], manifest: dict
     """manifest.json first (so a listing reads only the start), then the members; gzip with mtime 0."""
     data = json.dumps(manifest, indent=2, sort_keys=True).encode()
     with (
-        open(archive, "wb") as raw,
+        open_private(archive) as raw,
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
         tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
     ):
@@ -250,7 +251,7 @@ def create_backup(output: Path | None = None, progress: Progress = _noop) -> tup
     else:
         output = Path(output).expanduser()
         archive = output / name if output.is_dir() else output
-    archive.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(archive.parent)
     with tempfile.TemporaryDirectory(prefix=".oms-backup-", dir=archive.parent) as tmp:
         work = Path(tmp)
         progress(5, _("Copying the database"))

@@ -355,3 +355,21 @@ def test_an_order_the_database_refuses_is_reported_and_the_rest_of_its_batch_is_
     assert (job.imported, job.rejected, job.processed_orders, job.last_row) == (3, 1, 4, 5)
     assert job.rejected_rows[0]["row"] == 4 and "refused by the database" in job.rejected_rows[0]["reason"]
     assert sorted(Order.objects.filter(channel=channel).values_list("external_id", flat=True)) == ["R-1", "R-2", "R-3"]
+
+
+def test_stored_import_files_are_private(make_channel: Any, tmp_path: Path, settings: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    upload = tmp_path / "orders.csv"
+    upload.write_text("order_id\n1\n", encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        job, _resumed = importer.create_job(
+            channel=make_channel("file-shop", Platform.FILE),
+            paths=[upload],
+            fmt="csv",
+        )
+    finally:
+        os.umask(old)
+    stored = Path(settings.MEDIA_ROOT) / job.files[0]
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert stored.parent.stat().st_mode & 0o777 == 0o700

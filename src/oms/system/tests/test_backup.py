@@ -379,3 +379,14 @@ def test_console_restore_of_a_damaged_archive_fails_cleanly(admin_client, tmp_pa
     assert run.status == BackupRun.Status.FAILED and "Nothing was changed" in run.message
     assert OperationLog.objects.filter(action="backup.restore_refused").count() == 1
     assert OperationLog.objects.count() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_archives_are_private(tmp_path):
+    old = os.umask(0o022)
+    try:
+        archive, _manifest = backup.create_backup(tmp_path / "new-dir" / "b.tar.gz")
+    finally:
+        os.umask(old)
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert archive.parent.stat().st_mode & 0o777 == 0o700  # a directory it created
