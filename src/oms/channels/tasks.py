@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 
 @db_task()
@@ -42,9 +42,25 @@ def run_import_task(job_id: int) -> None:
     importer.run(job_id)
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@db_periodic_task(crontab(minute="*"))
 def resume_imports() -> int:
     """Imports a stopped worker left running are picked up again where their last batch ended."""
     from oms.channels import importer
 
     return importer.resume_stalled()
+
+
+@db_task()
+def resume_imports_now() -> int:
+    from oms.channels import importer
+
+    return importer.resume_stalled()
+
+
+@on_startup()
+def resume_imports_after_start() -> None:
+    """A worker that comes back after a crash: the job it was running still looks alive until its
+    lease runs out, so look again right after that (the every-minute sweep is the fallback)."""
+    from oms.channels import importer
+
+    resume_imports_now.schedule(delay=importer.STALE.total_seconds() + 2)

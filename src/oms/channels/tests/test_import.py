@@ -178,8 +178,10 @@ def test_resume_continues_after_the_last_saved_batch(make_channel: Any, tmp_path
     # A runner saved a batch moments ago: a second one does not step in (no double counting)...
     assert importer.run(job.pk).status == ImportStatus.RUNNING and Order.objects.count() == 20
     assert importer.resume_stalled() == 0
-    # ...until it has been silent for a while; then the periodic task resumes the job.
-    ImportJob.objects.filter(pk=job.pk).update(progress_at=timezone.now() - timedelta(minutes=11))
+    ImportJob.objects.filter(pk=job.pk).update(progress_at=timezone.now() - importer.STALE + timedelta(seconds=5))
+    assert importer.resume_stalled() == 0  # still inside its lease
+    # ...until it has been silent for the lease; then the periodic task resumes the job.
+    ImportJob.objects.filter(pk=job.pk).update(progress_at=timezone.now() - importer.STALE - timedelta(seconds=1))
     assert importer.resume_stalled() == 1  # Huey runs immediately in tests
     done = ImportJob.objects.get(pk=job.pk)
     assert done.status == ImportStatus.DONE and done.imported == 35 and done.unchanged == 0
@@ -373,3 +375,42 @@ def test_stored_import_files_are_private(make_channel: Any, tmp_path: Path, sett
     stored = Path(settings.MEDIA_ROOT) / job.files[0]
     assert stored.stat().st_mode & 0o777 == 0o600
     assert stored.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_crashed_import_resumes_within_a_minute_of_the_worker_coming_back() -> None:
+    """The worker starts -> a sweep is scheduled just after the lease -> the job is taken over; the
+    every-minute sweep covers a worker that was away longer."""
+    from datetime import UTC, datetime
+
+    from huey.contrib.djhuey import HUEY
+
+    from oms.channels import tasks
+
+    assert "resume_imports_after_start" in HUEY._startup
+    assert importer.STALE + timedelta(seconds=2) < timedelta(minutes=1)
+    assert importer.HEARTBEAT * 3 <= importer.STALE  # a live runner misses three beats before it looks dead
+    every_minute = [tasks.resume_imports.task_class().validate_datetime(datetime(2026, 1, 1, 10, m)) for m in range(60)]
+    assert all(every_minute)
+    HUEY.storage.flush_schedule()
+    started = timezone.now()
+    tasks.resume_imports_after_start()
+    (task,) = HUEY.scheduled()
+    HUEY.storage.flush_schedule()
+    assert task.name.endswith("resume_imports_now")
+    eta = task.eta.replace(tzinfo=UTC) if task.eta.tzinfo is None else task.eta  # Huey keeps UTC
+    assert importer.STALE <= eta - started < timedelta(minutes=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_keeps_a_long_running_import_from_being_taken_over(make_channel: Any) -> None:
+    job = ImportJob.objects.create(
+        channel=make_channel("beat-shop", Platform.FILE),
+        format="csv",
+        status=ImportStatus.RUNNING,
+        progress_at=timezone.now() - importer.STALE + timedelta(seconds=1),
+    )
+    with importer.Heartbeat(job.pk, interval=timedelta(seconds=0.05)):
+        time.sleep(1.5)  # the lease would have run out without the beats
+        assert not importer.claim(job.pk)
+    job.refresh_from_db()
+    assert timezone.now() - job.progress_at < timedelta(seconds=1)
