@@ -33,9 +33,9 @@ def user_window() -> timedelta:
     return timedelta(minutes=int(params.get("security.user_lockout_minutes")))
 
 
-def user_failures(username: str) -> list[datetime]:
-    """Times of the username's failed sign-ins (any address) inside the window, newest first; a
-    success or an administrator's lift starts the count again."""
+def user_failures(username: str, limit: int | None = None) -> list[datetime]:
+    """Times of the username's failed sign-ins (any address) inside the window, newest first (at most
+    `limit`); a success or an administrator's lift starts the count again."""
     from oms.accounts.models import LoginRecord
 
     R = LoginRecord.Result
@@ -44,7 +44,8 @@ def user_failures(username: str) -> list[datetime]:
     reset = rows.filter(result__in=[R.SUCCESS, R.LIFTED]).order_by("-created_at").values_list("created_at", flat=True)
     if last_reset := reset.first():
         rows = rows.filter(created_at__gt=last_reset)
-    return list(rows.filter(result=R.FAILURE).order_by("-created_at").values_list("created_at", flat=True))
+    failures = rows.filter(result=R.FAILURE).order_by("-created_at").values_list("created_at", flat=True)
+    return list(failures[:limit] if limit else failures)
 
 
 def user_locked_until(username: str) -> datetime | None:
@@ -52,7 +53,7 @@ def user_locked_until(username: str) -> datetime | None:
     if not username:
         return None
     limit = user_failure_limit()
-    failures = user_failures(username)[:limit]
+    failures = user_failures(username, limit)
     if len(failures) < limit:
         return None
     return failures[limit - 1] + user_window()

@@ -163,7 +163,7 @@ def test_shortages_list_filters_and_exports(client):
     assert short.number in client.get("/orders/review/shortages/", {"q": "SKU-0001"}).content.decode()
     response = client.get("/orders/review/shortages/", {"export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    body = response.content.decode("utf-8-sig")
+    body = response.getvalue().decode("utf-8-sig")
     assert short.number in body and "SKU-0001" in body
     assert client.get("/orders/review/shortages/", {"export": "xlsx"}).status_code == 200
 
@@ -172,6 +172,6 @@ def test_blacklist_exports_what_the_filter_shows(client):
     user = login(client, "administrator")
     actions.add_blacklist(actor=h.Actor.for_user(user), user=user, kind="phone", value="13800000000", reason="fraud")
     actions.add_blacklist(actor=h.Actor.for_user(user), user=user, kind="name", value="张三", reason="")
-    body = client.get("/orders/review/blacklist/", {"kind": "phone", "export": "csv"}).content.decode("utf-8-sig")
+    body = client.get("/orders/review/blacklist/", {"kind": "phone", "export": "csv"}).getvalue().decode("utf-8-sig")
     assert "13800000000" in body and "张三" not in body
     assert client.get("/orders/review/blacklist/", {"export": "xlsx"}).status_code == 200
