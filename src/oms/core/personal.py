@@ -60,14 +60,21 @@ def mask_payload(payload: Any, visible: bool) -> Any:
     """An event payload with every personal field masked at any depth (a copy) unless `visible`.
 
     A correction stores {"changes": {"customer_phone": [before, after]}}; an intake or platform
-    update may store the fields directly; both are found by their key."""
+    update may store the fields directly; both are found by their key. A check's problem about a
+    personal field ({"field": "customer_phone", "params": {"value": ...}}) has its values masked."""
     if visible:
         return payload
     if isinstance(payload, dict):
-        return {
-            k: mask_value(k, v) if k in MASKS and not isinstance(v, dict) else mask_payload(v, False)
-            for k, v in payload.items()
-        }
+        field = payload.get("field")  # a stored problem: {"code", "field", "params": {"value": ...}}
+        out = {}
+        for k, v in payload.items():
+            if k in MASKS and not isinstance(v, dict):
+                out[k] = mask_value(k, v)
+            elif k == "params" and field in MASKS and isinstance(v, dict):
+                out[k] = {name: mask_value(field, value) for name, value in v.items()}
+            else:
+                out[k] = mask_payload(v, False)
+        return out
     if isinstance(payload, list):
         return [mask_payload(v, False) for v in payload]
     return payload

@@ -270,10 +270,12 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         e.to_label = statuses.get(e.status_to, e.status_to)  # type: ignore[attr-defined]
         changes = (e.payload or {}).get("changes") or {}
         e.change_rows = [(field_names.get(k, k), v[0], v[1]) for k, v in changes.items()]  # type: ignore[attr-defined]
+    problems = personal.mask_payload(order.problems or [], can_see)  # "phone “…” is not valid"
     deliveries = list(order.deliveries.all()[:20]) if hasattr(order, "deliveries") else []
     for d in deliveries:  # the raw body as received (bytes), shown as text
         body = bytes(getattr(d, "body", b"") or b"")
-        d.body_text = body[:20000].decode("utf-8", "replace")  # type: ignore[attr-defined]
+        text = body[:20000].decode("utf-8", "replace")
+        d.body_text = text if can_see else personal.mask_text(text)  # type: ignore[attr-defined]
     roles = workflow.roles_of(Actor.from_request(request), request.user)
     may_correct = request.user.has_perm("orders.change_order") and bool(
         [e for e in workflow.edges_from(order.status) if e.action == "resubmit_order" and workflow._may(e, roles)]
@@ -287,8 +289,8 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "id_card": order.customer_id_card if can_see else mask_id_card(order.customer_id_card),
             "lines": order.lines.select_related("product").all(),
             "events": events,
-            "checks": rules.check_results(order.problems),
-            "problems": [rules.Problem.from_dict(p) for p in order.problems],
+            "checks": rules.check_results(problems),
+            "problems": [rules.Problem.from_dict(p) for p in problems],
             "deliveries": deliveries,
             "status_colour": COLOURS.get(order.status, "secondary"),
             "may_correct": may_correct,

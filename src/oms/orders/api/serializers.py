@@ -134,7 +134,8 @@ class OrderDetailSerializer(OrderListSerializer):
 
     def get_problems(self, order: Order) -> list[dict[str, str]]:
         out = []
-        for raw in order.problems or []:
+        visible = self.context.get("can_see_personal_data", False)
+        for raw in personal.mask_payload(order.problems or [], visible):
             p = rules.Problem.from_dict(raw)
             out.append({"code": p.code, "field": p.field, "message": p.message})
         return out

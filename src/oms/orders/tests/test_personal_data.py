@@ -64,6 +64,22 @@ def test_timeline_shows_the_corrections_to_a_role_with_the_right(corrected: Any,
         assert full in page
 
 
+def test_problems_and_raw_deliveries_are_masked_for_a_viewer(make_user: Any) -> None:
+    """An invalid phone is quoted in its problem ("“…” is not valid"); the raw body holds the number."""
+    default_rules()
+    product("SKU-0001")
+    bad = "1381234800"  # ten digits: invalid, quoted in the problem message
+    inc = incoming("P2", customer_phone=bad, customer_id_card=ID_CARD)
+    order = ingest(channel=channel(), incoming=inc, actor=Actor.channel("t"), source="webhook").order
+    assert order.status == "invalid"
+    page = _login(make_user, "viewer").get(f"/orders/{order.pk}/").content.decode()
+    assert bad not in page and ID_CARD not in page
+    assert bad in _login(make_user, "order_clerk").get(f"/orders/{order.pk}/").content.decode()
+    client = APIClient()
+    client.force_authenticate(make_user("viewer"))
+    assert bad not in str(client.get(f"/api/v1/orders/{order.pk}/").json()["problems"])
+
+
 def _api_events(make_user: Any, role: str, pk: int) -> str:
     client = APIClient()
     client.force_authenticate(make_user(role))
