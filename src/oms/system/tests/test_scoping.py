@@ -36,7 +36,7 @@ def limited(make_user, *, warehouses=(), channels=()):
 
 
 def _export(client, model):
-    text = client.get(f"/scope-test/{model}/export.csv").content.decode("utf-8-sig")
+    text = client.get(f"/scope-test/{model}/export.csv").getvalue().decode("utf-8-sig")
     return sorted(r[0] for r in list(csv.reader(io.StringIO(text)))[1:])
 
 
