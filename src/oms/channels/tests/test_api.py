@@ -170,7 +170,7 @@ def test_import_upload_progress_and_rejected_csv(
     assert clerk.get(f"/api/v1/imports/{job_id}/").json()["rejected_report"].endswith(f"/imports/{job_id}/rejected.csv")
     report = clerk.get(f"/api/v1/imports/{job_id}/rejected.csv")
     assert report.status_code == 200 and report["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(report.getvalue().decode("utf-8-sig"))))
     assert rows == [["File", "Row", "Column", "Reason"], ["a.csv", "3", "数量", "not a number"]]
 
 

@@ -139,6 +139,7 @@ CONSOLE_EXPORTS = [
     "/system/log/?export=xlsx",
     "/accounts/sign-ins/?export=csv",
     "/accounts/sign-ins/?export=xlsx",
+    "/api/v1/imports/{job}/rejected.csv",  # the API's export (signed in: the session works for the API too)
 ]
 
 
