@@ -245,4 +245,4 @@ class OrderEventListView(_OrdersBase):
     def get(self, request: Request, pk: int) -> Response:
         order = get_in_scope_or_404(Order, request.user, pk=pk)
         events = order.events.order_by("created_at", "pk")
-        return Response(OrderEventSerializer(events, many=True).data)
+        return Response(OrderEventSerializer(events, many=True, context=self.get_serializer_context()).data)

@@ -85,6 +85,8 @@ def _api_events(make_user: Any, role: str, pk: int) -> str:
     client.force_authenticate(make_user(role))
     response = client.get(f"/api/v1/orders/{pk}/")
     assert response.status_code == 200
+    listed = client.get(f"/api/v1/orders/{pk}/events/")  # the timeline endpoint says the same
+    assert [e["payload"] for e in listed.json()] == [e["payload"] for e in response.json()["events"]]
     return str([e["payload"] for e in response.json()["events"]])
 
 
