@@ -10,7 +10,8 @@ from oms.core.actor import Actor
 from oms.orders import hooks
 from oms.orders.choices import OrderStatus
 from oms.orders.intake import ingest, ingest_many
-from oms.orders.models import IntakeAlert, Order, OrderEvent
+from oms.monitoring.selectors import active_about
+from oms.orders.models import Order, OrderEvent
 from oms.orders.tests.factories import at, channel, default_rules, incoming, product
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,9 @@ def test_problems_keep_the_order_invalid_with_an_alert(ch):
     order = Order.objects.get(pk=result.order.pk)
     assert order.status == OrderStatus.INVALID
     assert {p["code"] for p in order.problems} == {"phone_invalid", "address_unresolved", "sku_unmapped"}
-    assert IntakeAlert.objects.filter(order=order, resolved_at=None).count() == 1
+    (alert,) = active_about("intake_problems", "orders.order", [order.pk])
+    assert alert.channel_id == ch.pk and alert.params["number"] == order.number
+    assert alert.events.get().type == "raised"
     assert order.lines.get().platform_sku == "NOPE"  # nothing dropped
 
 
@@ -91,7 +94,7 @@ def test_update_fixing_a_problem_moves_invalid_to_pending_review(ch):
     assert bad.order.status == OrderStatus.INVALID
     fixed = run(ch, incoming("E4", updated_at=at("2026-01-01T11:00:00")))
     assert fixed.order.status == OrderStatus.PENDING_REVIEW
-    assert not IntakeAlert.objects.filter(order=fixed.order, resolved_at=None).exists()
+    assert not active_about("intake_problems", "orders.order", [fixed.order.pk]).exists()
 
 
 def test_platform_cancellation(ch):
