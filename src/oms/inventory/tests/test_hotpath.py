@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from oms.inventory import actions, ledger
 from oms.inventory.models import Reservation, Stock, StockMove
-from oms.monitoring.models import Alert
 from oms.inventory.tests import factories as f
+from oms.monitoring.models import Alert
 from oms.orders.models import OrderEvent
 
 pytestmark = pytest.mark.django_db

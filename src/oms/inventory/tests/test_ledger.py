@@ -5,8 +5,8 @@ from django.core.management import call_command
 from oms.inventory import actions, hooks, ledger
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import Reservation, Stock, StockMove, StockThreshold
-from oms.monitoring.models import Alert
 from oms.inventory.tests import factories as f
+from oms.monitoring.models import Alert
 from oms.orders.models import OrderEvent
 
 pytestmark = pytest.mark.django_db

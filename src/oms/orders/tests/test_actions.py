@@ -6,10 +6,10 @@ import pytest
 
 from oms.channels.interface import IncomingLine
 from oms.core.actor import Actor
+from oms.monitoring.selectors import active_about
 from oms.orders import actions
 from oms.orders.choices import OrderStatus
 from oms.orders.intake import ingest
-from oms.monitoring.selectors import active_about
 from oms.orders.models import Order, OrderEvent
 from oms.orders.tests.factories import channel, default_rules, incoming, product
 from oms.orders.workflow import TransitionNotAllowed

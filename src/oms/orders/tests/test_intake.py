@@ -7,10 +7,10 @@ import pytest
 
 from oms.channels.interface import IncomingAddress, IncomingLine
 from oms.core.actor import Actor
+from oms.monitoring.selectors import active_about
 from oms.orders import hooks
 from oms.orders.choices import OrderStatus
 from oms.orders.intake import ingest, ingest_many
-from oms.monitoring.selectors import active_about
 from oms.orders.models import Order, OrderEvent
 from oms.orders.tests.factories import at, channel, default_rules, incoming, product
 

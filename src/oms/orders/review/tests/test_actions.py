@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from oms.core.actor import Actor
 from oms.inventory.models import Reservation, Stock
+from oms.monitoring.selectors import active_about
 from oms.orders import actions as order_actions
 from oms.orders import workflow
 from oms.orders.models import Order
 from oms.orders.review import actions, tracking
-from oms.monitoring.selectors import active_about
 from oms.orders.review.models import BlacklistEntry, OrderHold, ReviewRule
 from oms.orders.review.tests import helpers as h
 
