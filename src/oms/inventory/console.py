@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy
 from oms.web.modules import Section
 
 V = ("inventory.view_stock",)
+ALERTS = ("inventory.view_stockthreshold", "monitoring.view_alert")
 SECTIONS = [
     Section("inventory", gettext_lazy("Stock"), "inventory:stock", V, 10, gettext_lazy("On hand, reserved, available")),
     Section("inventory", gettext_lazy("Products"), "inventory:products", ("inventory.view_product",), 20),
     Section("inventory", gettext_lazy("Stock moves"), "inventory:moves", ("inventory.view_stockmove",), 30),
-    Section("inventory", gettext_lazy("Low-stock alerts"), "inventory:alerts",
-            ("inventory.view_stockthreshold", "monitoring.view_alert"), 40),
+    Section("inventory", gettext_lazy("Low-stock alerts"), "inventory:alerts", ALERTS, 40),
     Section("inventory", gettext_lazy("Analysis"), "inventory:analysis", V, 50),
     Section("inventory", gettext_lazy("Transfer plans"), "inventory:transfers", ("inventory.view_transferplan",), 60),
     Section("inventory", gettext_lazy("Stocktakes"), "inventory:counts", ("inventory.view_count",), 70),

@@ -44,9 +44,7 @@ def test_low_stock_email_is_sent_after_commit_not_inside_the_transaction(mail, d
     assert "SKU-1 in Main: 2 available when raised" in body and "Stock below threshold (1 new)" in body
 
 
-def test_a_batch_of_alerts_is_one_email_and_kinds_without_an_event_send_none(
-    mail, django_capture_on_commit_callbacks
-):
+def test_a_batch_of_alerts_is_one_email_and_kinds_without_an_event_send_none(mail, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         actions.raise_many(
             AlertKind.LOW_STOCK,

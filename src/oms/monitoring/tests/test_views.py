@@ -80,7 +80,9 @@ def test_acknowledge_and_resolve_buttons_call_the_actions(client, make_user, ale
     response = client.post(f"/monitoring/alerts/{alert.pk}/acknowledge/", {"next": "/monitoring/alerts/?kind=x"})
     assert response.status_code == 302 and response["Location"] == "/monitoring/alerts/?kind=x"
     assert Alert.objects.get(pk=alert.pk).state == "acknowledged"
-    response = client.post(f"/monitoring/alerts/{alert.pk}/resolve/", {"note": "fixed", "next": "https://evil.example/"})
+    response = client.post(
+        f"/monitoring/alerts/{alert.pk}/resolve/", {"note": "fixed", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/monitoring/alerts/"  # no open redirect
     alert.refresh_from_db()
     assert (alert.state, alert.resolution_note, alert.resolved_by) == ("resolved", "fixed", clerk.username)
