@@ -103,7 +103,6 @@ def raise_alert(
 ) -> Alert:
     """The active alert of (kind, subject, cause): the existing one with its parameters updated and
     last-seen time moved on, or a new open one with its "raised" event."""
-    workflow.ensure(workflow.NEW, "raise_alert", None)
     r = Raise(subject, dict(params or {}), cause, channel_id, warehouse_id)
     now = timezone.now()
     with transaction.atomic():
@@ -140,7 +139,6 @@ def raise_many(kind: str, items: Sequence[Raise], *, actor: Actor = SYSTEM) -> l
 
 
 def _raise_many(kind: str, items: Sequence[Raise], actor: Actor) -> list[Alert]:
-    workflow.ensure(workflow.NEW, "raise_alert", None)
     now = timezone.now()
     keys = {(r.subject.key, r.cause) for r in items}
     existing = {
@@ -171,13 +169,16 @@ def _raise_many(kind: str, items: Sequence[Raise], actor: Actor) -> list[Alert]:
     return [existing.get((r.subject.key, r.cause)) or fresh[(r.subject.key, r.cause)] for r in items]
 
 
-def _resolve_rows(alerts: Iterable[Alert], action: str, event: str, actor: Actor, note: str = "") -> int:
-    """Resolve the given locked alerts: one UPDATE and their events."""
+def _resolve_rows(
+    alerts: Iterable[Alert], action: str, event: str, actor: Actor, note: str = "", user: Any = None
+) -> int:
+    """Resolve the given locked alerts (`user` takes the edge, or the system when None): one UPDATE and
+    their events."""
     rows = list(alerts)
     if not rows:
         return 0
     for a in rows:
-        workflow.ensure(a.state, action, None)
+        workflow.ensure(a.state, action, user)
     now = timezone.now()
     Alert.objects.filter(pk__in=[a.pk for a in rows]).update(
         state=AlertState.RESOLVED, resolved_at=now, resolved_by=actor.name[:150], resolution_note=note
@@ -261,7 +262,6 @@ def assign(*, alert_id: int, actor: Actor, user: Any = None, role: str = "", ass
 def resolve(*, alert_id: int, actor: Actor, user: Any = None, note: str = "") -> Alert:
     """A person closes the alert (handled, or not a problem); the note says how."""
     alert = _lock(alert_id)
-    workflow.ensure(alert.state, "resolve", _person(actor, user))
-    _resolve_rows([alert], "resolve", AlertEventType.RESOLVED, actor, note.strip())
+    _resolve_rows([alert], "resolve", AlertEventType.RESOLVED, actor, note.strip(), _person(actor, user))
     alert.refresh_from_db()
     return alert

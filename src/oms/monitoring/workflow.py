@@ -1,22 +1,24 @@
 """The alert lifecycle in one table. Pure: no database.
 
-Each edge names the action in monitoring.actions that takes it and the one Django permission a person
-needs for it; edges without a permission are taken by the system only (raising an alert, clearing it
-when its condition went away). docs/workflows/alert.md is generated from this table
-(`workflow.as_markdown()`; a test keeps the file in sync). Kept in the shape of orders/workflow.py so
-that it can move onto the shared workflow engine.
+Each edge names the action in monitoring.actions that takes it; a person may take it iff they hold the
+action's ONE Django permission (PERMISSIONS), and the system takes the edges that name it (clearing an
+alert when its condition went away). docs/workflows/alert.md is generated from this table
+(`workflow.as_markdown()`; a test keeps the file in sync). Kept in the shape of the shared workflow
+engine (core/workflow.py, being written on the `wf` branch) so that it moves onto it as a table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from oms.monitoring.kinds import AlertState as S
 
-NEW = ""  # the source of the edge that creates an alert
+SYSTEM = "system"  # the pseudo-role of the actions no person takes
 
 
 @dataclass(frozen=True)
@@ -24,22 +26,31 @@ class Edge:
     source: str
     target: str
     action: str
-    permission: str  # "" = system only
+    actors: frozenset[str] = frozenset()  # pseudo-roles (not people) that may take the edge
 
 
+def _edges(sources: Sequence[str], target: str | None, action: str, *actors: str) -> list[Edge]:
+    """Edges from each source to `target`; target None means the state stays (a self-loop)."""
+    return [Edge(str(s), str(target or s), action, frozenset(actors)) for s in sources]
+
+
+_ACTIVE = [S.OPEN, S.ACKNOWLEDGED]
+
+# An alert is created open by `raise_alert` (the system's: a condition was noticed).
 EDGES: list[Edge] = [
-    Edge(NEW, S.OPEN, "raise_alert", ""),
-    Edge(S.OPEN, S.ACKNOWLEDGED, "acknowledge", "monitoring.acknowledge_alert"),
-    Edge(S.OPEN, S.OPEN, "assign", "monitoring.assign_alert"),
-    Edge(S.ACKNOWLEDGED, S.ACKNOWLEDGED, "assign", "monitoring.assign_alert"),
-    Edge(S.OPEN, S.RESOLVED, "resolve", "monitoring.resolve_alert"),
-    Edge(S.ACKNOWLEDGED, S.RESOLVED, "resolve", "monitoring.resolve_alert"),
-    Edge(S.OPEN, S.RESOLVED, "clear", ""),
-    Edge(S.ACKNOWLEDGED, S.RESOLVED, "clear", ""),
+    *_edges([S.OPEN], S.ACKNOWLEDGED, "acknowledge"),
+    *_edges(_ACTIVE, None, "assign"),
+    *_edges(_ACTIVE, S.RESOLVED, "resolve"),
+    *_edges(_ACTIVE, S.RESOLVED, "clear", SYSTEM),  # the condition went away
 ]
 
-# The permission of each action a person may take (one per action).
-PERMISSIONS: dict[str, str] = {e.action: e.permission for e in EDGES if e.permission}
+# The ONE permission a person needs for each action (None: no person takes it).
+PERMISSIONS: dict[str, str | None] = {
+    "acknowledge": "monitoring.acknowledge_alert",
+    "assign": "monitoring.assign_alert",
+    "resolve": "monitoring.resolve_alert",
+    "clear": None,
+}
 
 
 class TransitionNotAllowed(Exception):
@@ -70,23 +81,25 @@ def edge(source: str, action: str) -> Edge:
     )
 
 
-def ensure(source: str, action: str, user: object | None) -> Edge:
+def _may(e: Edge, user: Any) -> bool:
+    """The system takes the edges naming it; a person those whose action's permission they hold."""
+    if user is None:
+        return SYSTEM in e.actors
+    perm = PERMISSIONS[e.action]
+    return bool(perm) and bool(user.has_perm(perm))
+
+
+def ensure(source: str, action: str, user: Any) -> Edge:
     """The edge, after checking that `user` (None for the system) may take it."""
     e = edge(source, action)
-    if user is None:
-        return e
-    if not e.permission or not user.has_perm(e.permission):  # type: ignore[attr-defined]
+    if not _may(e, user):
         raise PermissionDenied(_("Your role may not do this to an alert."))
     return e
 
 
-def allowed_actions(source: str, user: object) -> list[str]:
+def allowed_actions(source: str, user: Any) -> list[str]:
     """The actions `user` may take on an alert in `source` (for the buttons)."""
-    return [
-        e.action
-        for e in EDGES
-        if e.source == source and e.permission and user.has_perm(e.permission)  # type: ignore[attr-defined]
-    ]
+    return list(dict.fromkeys(e.action for e in EDGES if e.source == source and _may(e, user)))
 
 
 def as_markdown() -> str:
@@ -104,17 +117,18 @@ def as_markdown() -> str:
         "",
         "## Transitions",
         "",
-        "| from | to | action (`oms.monitoring.actions`) | permission |",
-        "|---|---|---|---|",
+        "| from | to | action (`oms.monitoring.actions`) | permission (people) | other actors |",
+        "|---|---|---|---|---|",
         *[
-            f"| {f'`{e.source}`' if e.source else '(new)'} | `{e.target}` | `{e.action}` | "
-            f"{f'`{e.permission}`' if e.permission else 'system only'} |"
+            f"| `{e.source}` | `{e.target}` | `{e.action}` | "
+            f"{f'`{PERMISSIONS[e.action]}`' if PERMISSIONS[e.action] else '—'} | {', '.join(sorted(e.actors)) or '—'} |"
             for e in EDGES
         ],
         "",
-        "At most one alert per (kind, subject, cause) is open or acknowledged (a partial unique constraint);",
-        "raising it again while it is active updates its parameters and last-seen time. `clear` resolves it",
-        "when its condition went away; a resolved alert is history, and the condition returning opens a new one.",
+        "`raise_alert` (the system's) creates an alert open. At most one alert per (kind, subject, cause) is",
+        "open or acknowledged (a partial unique constraint); raising it again while it is active updates its",
+        "parameters and last-seen time. `clear` resolves it when its condition went away; a resolved alert is",
+        "history, and the condition returning opens a new one.",
         "",
     ]
     return "\n".join(lines)
