@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from oms.monitoring.kinds import AlertState as S
@@ -53,9 +53,11 @@ PERMISSIONS: dict[str, str | None] = {
 }
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(ValidationError):
+    """The action does nothing from the alert's state (a ValidationError: the API answers 400)."""
+
     def __init__(self, message: str, *, source: str = "", action: str = "") -> None:
-        super().__init__(message)
+        super().__init__(message, code="transition_not_allowed")
         self.message, self.source, self.action = message, source, action
 
     def __str__(self) -> str:
