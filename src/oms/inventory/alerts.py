@@ -69,7 +69,7 @@ def evaluate(rows: Mapping[tuple[int, int], Stock]) -> None:
         elif action == "clear" and alert is not None:
             alert_actions.clear(KIND, subjects[key], actor=SYSTEM)
         elif alert is not None and stock.available < int(alert.params.get("lowest", stock.available)):
-            alert_actions.raise_alert(KIND, subjects[key], params={"lowest": stock.available}, actor=SYSTEM)
+            alert_actions.seen_again(alert, {"lowest": stock.available})
     if to_raise:
         skus = dict(Product.objects.filter(pk__in={k[0] for k, _t, _a in to_raise}).values_list("pk", "sku"))
         houses = {

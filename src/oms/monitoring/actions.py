@@ -128,6 +128,14 @@ def _seen_again(alert: Alert, params: dict[str, Any], now: Any) -> Alert:
     return alert
 
 
+def seen_again(alert: Alert, params: dict[str, Any]) -> Alert:
+    """raise_alert for an active alert the caller already read in its transaction, with the writes
+    that make the raise serial for this subject done (the stock ledger's row update): one UPDATE."""
+    if not alert.is_active:
+        raise ValueError(f"alert {alert.pk} is {alert.state}: raise_alert opens a new one")
+    return _seen_again(alert, params, timezone.now())
+
+
 def raise_many(kind: str, items: Sequence[Raise], *, actor: Actor = SYSTEM) -> list[Alert]:
     """raise_alert for many subjects at once (bulk intake): one query for the active ones, one insert for
     the new alerts and one for their events. Call inside the caller's transaction; it takes no savepoint,

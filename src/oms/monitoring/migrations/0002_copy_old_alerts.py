@@ -112,12 +112,45 @@ def copy_old_alerts(apps, schema_editor):
               .iterator(CHUNK), low, "inventory.LowStockAlert")
 
 
+OLD_VIEW_PERMS = [("orders", "view_intakealert"), ("orders", "view_stockshortage"), ("inventory", "view_lowstockalert")]
+NEW_PERMS = [
+    ("monitoring", "alert", "view_alert", "Can view alert"),
+    ("monitoring", "alertevent", "view_alertevent", "Can view alert event"),
+    ("core", "consoleaccess", "access_monitoring", "Can open the monitoring module"),
+]
+
+
+def grant_custom_roles(apps, schema_editor):
+    """Roles (groups) that could see one of the old alert lists see the alerts list now. The built-in
+    roles are set from their declarations after migrate; this keeps custom roles working."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    query = None
+    for app_label, codename in OLD_VIEW_PERMS:
+        q = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        query = q if query is None else query | q
+    groups = list(Group.objects.filter(permissions__in=query).distinct())
+    if not groups:
+        return
+    wanted = []
+    for app_label, model, codename, name in NEW_PERMS:
+        ct = _ct(apps, f"{app_label}.{model}")
+        wanted.append(Permission.objects.get_or_create(content_type=ct, codename=codename, defaults={"name": name})[0])
+    for group in groups:
+        group.permissions.add(*wanted)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("monitoring", "0001_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("orders", "0011_order_count_month"),
         ("inventory", "0003_count_moves_during_count"),
+        ("core", "0003_access_monitoring"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
-    operations = [migrations.RunPython(copy_old_alerts, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(copy_old_alerts, migrations.RunPython.noop),
+        migrations.RunPython(grant_custom_roles, migrations.RunPython.noop),
+    ]

@@ -47,6 +47,14 @@ def test_old_alerts_are_copied_with_their_state_and_history():
         low.objects.create(product=product, warehouse=wh, threshold=5, available=2, lowest=1)
         low.objects.create(product=product, warehouse=wh, state="cleared", threshold=5, available=4, lowest=4,
                            cleared_at=now)  # fmt: skip
+        perms = old.get_model("auth", "Permission").objects
+        ct = old.get_model("contenttypes", "ContentType").objects.get_or_create(
+            app_label="orders", model="intakealert"
+        )[0]
+        old_view = perms.get_or_create(content_type=ct, codename="view_intakealert", defaults={"name": "x"})[0]
+        custom = old.get_model("auth", "Group").objects.create(name="Night desk")
+        custom.permissions.add(old_view)
+        old.get_model("auth", "Group").objects.create(name="Packers")
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
@@ -74,6 +82,14 @@ def test_old_alerts_are_copied_with_their_state_and_history():
     # Every alert has its "raised" event, the resolved ones their "cleared" one too.
     assert AlertEvent.objects.filter(type="raised").count() == Alert.objects.count() == 6
     assert AlertEvent.objects.filter(type="cleared").count() == Alert.objects.filter(state="resolved").count() == 3
+    # A custom role that saw an old alert list sees the alerts list; another role gains nothing.
+    from django.contrib.auth.models import Group
+
+    granted = {
+        f"{p.content_type.app_label}.{p.codename}" for p in Group.objects.get(name="Night desk").permissions.all()
+    }
+    assert {"monitoring.view_alert", "monitoring.view_alertevent", "core.access_monitoring"} <= granted
+    assert not Group.objects.get(name="Packers").permissions.exists()
     tables = connection.introspection.table_names()
     assert "orders_intakealert" not in tables and "inventory_lowstockalert" not in tables
     assert "orders_stockshortage" not in tables
