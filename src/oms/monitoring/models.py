@@ -77,6 +77,9 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id"], name="alert_subject"),
             models.Index(fields=["state", "kind"], name="alert_state_kind"),
+            # raise/clear look alerts up by key; the partial unique index cannot serve a query whose
+            # state condition is a bound parameter
+            models.Index(fields=["kind", "subject_key"], name="alert_kind_subject_key"),
         ]
 
     def __str__(self) -> str:

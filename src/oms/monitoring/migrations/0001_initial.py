@@ -76,6 +76,10 @@ class Migration(migrations.Migration):
             model_name='alert',
             index=models.Index(fields=['state', 'kind'], name='alert_state_kind'),
         ),
+        migrations.AddIndex(
+            model_name='alert',
+            index=models.Index(fields=['kind', 'subject_key'], name='alert_kind_subject_key'),
+        ),
         migrations.AddConstraint(
             model_name='alert',
             constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['open', 'acknowledged'])), fields=('kind', 'subject_key', 'cause'), name='alert_one_active_per_subject_cause'),
