@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,6 +146,21 @@ def raise_many(kind: str, items: Sequence[Raise], *, actor: Actor = SYSTEM) -> l
         return _raise_many(kind, items, actor)
 
 
+def _insert(model: type[Alert] | type[AlertEvent], objs: Sequence[Any]) -> None:
+    """One executemany INSERT of unsaved instances, without ids back. bulk_create compiles every value
+    of every row and, with INSERT ... RETURNING, sends ~50 rows a statement: intake of 3,000 invalid
+    orders on SQLite ran at 690 orders/s with it, ~1,000 with this (1,200-1,600 when the old intake
+    alert was one row of three columns and no event)."""
+    conn = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    qn = conn.ops.quote_name
+    columns = ", ".join(qn(str(f.column)) for f in fields)
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from the model, values bound
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), conn) for f in fields] for obj in objs]
+    with conn.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _raise_many(kind: str, items: Sequence[Raise], actor: Actor) -> list[Alert]:
     now = timezone.now()
     keys = {(r.subject.key, r.cause) for r in items}
@@ -169,10 +184,23 @@ def _raise_many(kind: str, items: Sequence[Raise], actor: Actor) -> list[Alert]:
             fresh[key] = _new(kind, r, actor, now)
     if seen:
         Alert.objects.bulk_update(seen, ["params", "last_seen_at"])
-    created = Alert.objects.bulk_create(list(fresh.values()))
-    AlertEvent.objects.bulk_create(
-        [_event(a, AlertEventType.RAISED, actor, "", AlertState.OPEN, params=a.params) for a in created]
-    )
+    created = list(fresh.values())
+    if created:
+        _insert(Alert, created)
+        # The ids, by the (kind, subject_key, cause) of the active alerts just written.
+        ids = {
+            (key, cause): pk
+            for pk, key, cause in _active(kind)
+            .filter(subject_key__in={k for k, _c in fresh})
+            .order_by()
+            .values_list("pk", "subject_key", "cause")
+        }
+        for key, alert in fresh.items():
+            alert.pk = ids[key]
+            alert._state.adding = False
+        _insert(
+            AlertEvent, [_event(a, AlertEventType.RAISED, actor, "", AlertState.OPEN, params=a.params) for a in created]
+        )
     _notify_after_commit(kind, [a.pk for a in created])
     return [existing.get((r.subject.key, r.cause)) or fresh[(r.subject.key, r.cause)] for r in items]
 

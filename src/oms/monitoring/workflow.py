@@ -61,7 +61,7 @@ class TransitionNotAllowed(ValidationError):
         self.message, self.source, self.action = message, source, action
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
 def _label(state: str) -> str:
