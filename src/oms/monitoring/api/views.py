@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from oms.core.actor import Actor
-from oms.core.api import ModulePermission
+from oms.core.api import ModulePermission, StrictQueryParams
 from oms.monitoring import actions, selectors
 from oms.monitoring.kinds import ACTIVE_STATES, AlertKind, AlertState, Severity
 from oms.monitoring.models import Alert
@@ -37,11 +35,16 @@ class AlertSerializer(serializers.ModelSerializer):
         return f"{ct.app_label}.{ct.model}" if ct else ""
 
 
-FILTERS = {"kind": AlertKind.values, "state": [*AlertState.values, "active"], "severity": Severity.values}
+class AlertQuery(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AlertKind.choices, required=False)
+    state = serializers.ChoiceField(choices=[*AlertState.choices, ("active", "open or acknowledged")], required=False)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+
+
 NOTE = inline_serializer("AlertNote", {"note": serializers.CharField(required=False, allow_blank=True)})
 
 
-class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+class AlertViewSet(StrictQueryParams, viewsets.ReadOnlyModelViewSet):
     """Alerts the user may see (their data scope, the kinds of the modules they open). Filters: `kind`,
     `state` (open, acknowledged, resolved, or active = open or acknowledged), `severity`."""
 
@@ -49,15 +52,12 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes: Any = [ModulePermission]
     module = "monitoring"
     required_perms = {"GET": ["monitoring.view_alert"], "POST": ["monitoring.view_alert"]}
+    filter_backends: list = []
+    query_serializer = AlertQuery
 
     def get_queryset(self) -> Any:
         qs = selectors.for_user(self.request.user).select_related("subject_type")
-        for name, allowed in FILTERS.items():
-            value = self.request.query_params.get(name)
-            if value is None or value == "":
-                continue
-            if value not in allowed:
-                raise ValidationError({name: [_("Choose one of: %(values)s.") % {"values": ", ".join(allowed)}]})
+        for name, value in getattr(self, "query", {}).items():
             qs = qs.filter(state__in=ACTIVE_STATES) if value == "active" else qs.filter(**{name: value})
         return qs
 

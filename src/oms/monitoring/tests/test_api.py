@@ -30,6 +30,7 @@ def test_list_filter_acknowledge_and_resolve(api, make_user):
     assert [r["id"] for r in api.get("/api/v1/alerts/", {"kind": "intake_problems"}).json()["results"]] == [intake.pk]
     bad = api.get("/api/v1/alerts/", {"severity": "apocalyptic"})
     assert bad.status_code == 400 and "severity" in bad.json()["error"]["fields"]
+    assert api.get("/api/v1/alerts/", {"colour": "red"}).status_code == 400  # undeclared
     r = api.post(f"/api/v1/alerts/{intake.pk}/acknowledge/", {"note": "mine"}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "acknowledged"
     again = api.post(f"/api/v1/alerts/{intake.pk}/acknowledge/", {}, format="json")

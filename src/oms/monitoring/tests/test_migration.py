@@ -13,7 +13,7 @@ from oms.monitoring.models import Alert, AlertEvent
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [
-    ("orders", "0011_order_count_month"),
+    ("orders", "0012_order_updated_at_index"),
     ("inventory", "0003_count_moves_during_count"),
     ("monitoring", "0001_initial"),
 ]
