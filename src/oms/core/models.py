@@ -13,6 +13,7 @@ class ConsoleAccess(models.Model):
             ("access_orders", _("Can open the orders module")),
             ("access_inventory", _("Can open the inventory module")),
             ("access_logistics", _("Can open the logistics module")),
+            ("access_monitoring", _("Can open the monitoring module")),
             ("access_support", _("Can open the customer service module")),
             ("access_settings", _("Can open the settings module")),
         ]

@@ -101,3 +101,5 @@ for _role in [LOGISTICS, WAREHOUSE, VIEWER]:
     GRANTS[_role].append("core.access_logistics")
 for _role in [CUSTOMER_SERVICE]:
     GRANTS[_role].append("core.access_support")
+for _role in _ALL_STAFF:  # each sees the alerts of the modules it opens (monitoring.kinds)
+    GRANTS[_role].append("core.access_monitoring")

@@ -5,7 +5,9 @@ fields carry a scope (`scope_fields = {"channel": "channel", "warehouse": "wareh
 lookup paths), its manager uses `ScopedQuerySet`, and readers call `.restrict(user)`. A tuple of paths
 means "any of them": a transfer line or lane is in scope when either end is (`("source_id",
 "destination_id")`). A model whose rule is not a lookup (a transfer plan: any of its lines) gives its
-queryset its own `restrict`. What each scope lets a person see and change: docs/data-scopes.md.
+queryset its own `restrict`. A model whose rows are not always tied to a dimension lists it in
+`scope_optional`: a row with none there is in every scope along it (an alert about a product, not about
+one channel). What each scope lets a person see and change: docs/data-scopes.md.
 """
 
 from __future__ import annotations
@@ -57,12 +59,15 @@ def restrict(queryset: models.QuerySet, user: Any) -> models.QuerySet:
         return queryset.none()
     scope = scope_of(user)
     fields: dict[str, str | tuple[str, ...]] = getattr(queryset.model, "scope_fields", {})
+    optional: frozenset[str] = getattr(queryset.model, "scope_optional", frozenset())
     for dimension, path in fields.items():
         ids = getattr(scope, f"{dimension}_ids")
         if ids is not None:
             condition = Q()
             for one in (path,) if isinstance(path, str) else path:
                 condition |= Q(**{f"{one}__in": ids})
+                if dimension in optional:
+                    condition |= Q(**{f"{one}__isnull": True})
             queryset = queryset.filter(condition)
     return queryset
 

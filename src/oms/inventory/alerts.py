@@ -1,6 +1,7 @@
-"""Low-stock alerts: one open alert per SKU x warehouse, raised when available stock drops below the
-threshold and cleared when it recovers. Evaluated in the same transaction as every stock move, and by
-a periodic scan that also refreshes the days-of-cover levels from recent sales."""
+"""Low-stock alerts ("low_stock" alerts of oms.monitoring): one active alert per SKU x warehouse, raised
+when available stock drops below the threshold and cleared when it recovers. Evaluated in the same
+transaction as every stock move, and by a periodic scan that also refreshes the days-of-cover levels
+from recent sales."""
 
 from __future__ import annotations
 
@@ -10,8 +11,21 @@ from datetime import timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from oms.inventory.models import AlertState, LowStockAlert, Stock, StockMove, StockThreshold
+from oms.core.actor import Actor
+from oms.inventory.models import Product, Stock, StockMove, StockThreshold, Warehouse
+from oms.monitoring import actions as alert_actions
+from oms.monitoring import selectors as alert_selectors
+from oms.monitoring.kinds import AlertKind
+from oms.monitoring.subjects import Subject
 from oms.system import params
+
+KIND = AlertKind.LOW_STOCK
+SYSTEM = Actor.system("stock")
+
+
+def subject(product_id: int, warehouse_id: int) -> Subject:
+    """A SKU in one warehouse: the product row, narrowed to the warehouse."""
+    return Subject.row("inventory.product", product_id, f"warehouse:{warehouse_id}")
 
 
 def threshold_for(minimum: int | None, cover_level: int, default: int) -> int:
@@ -42,30 +56,48 @@ def evaluate(rows: Mapping[tuple[int, int], Stock]) -> None:
         (t.product_id, t.warehouse_id): t
         for t in StockThreshold.objects.filter(product_id__in=products, warehouse_id__in=warehouses).order_by()
     }
-    open_alerts = {
-        (a.product_id, a.warehouse_id): a
-        for a in LowStockAlert.objects.filter(
-            product_id__in=products, warehouse_id__in=warehouses, state="open"
-        ).order_by()
-    }
-    now = timezone.now()
+    subjects = {key: subject(*key) for key in rows}
+    active = alert_selectors.active_by_key(KIND, [sub.key for sub in subjects.values()])
+    to_raise: list[tuple[tuple[int, int], int, int]] = []
     for key, stock in rows.items():
         limit = limits.get(key)
         threshold = threshold_for(limit.minimum if limit else None, limit.cover_level if limit else 0, default)
-        alert = open_alerts.get(key)
+        alert = active.get((subjects[key].key, ""))
         action = decide(stock.available, threshold, alert is not None)
         if action == "raise":
-            LowStockAlert.objects.create(
-                product_id=key[0],
-                warehouse_id=key[1],
-                threshold=threshold,
-                available=stock.available,
-                lowest=stock.available,
-            )
+            to_raise.append((key, threshold, stock.available))
         elif action == "clear" and alert is not None:
-            LowStockAlert.objects.filter(pk=alert.pk).update(state=AlertState.CLEARED, cleared_at=now)
-        elif alert is not None and stock.available < alert.lowest:
-            LowStockAlert.objects.filter(pk=alert.pk).update(lowest=stock.available)
+            alert_actions.clear(KIND, subjects[key], actor=SYSTEM)
+        elif alert is not None and stock.available < int(alert.params.get("lowest", stock.available)):
+            alert_actions.seen_again(alert, {"lowest": stock.available})
+    if to_raise:
+        skus = dict(Product.objects.filter(pk__in={k[0] for k, _t, _a in to_raise}).values_list("pk", "sku"))
+        houses = {
+            pk: (name, code)
+            for pk, name, code in Warehouse.objects.filter(pk__in={k[1] for k, _t, _a in to_raise}).values_list(
+                "pk", "name", "code"
+            )
+        }
+        alert_actions.raise_many(
+            KIND,
+            [
+                alert_actions.Raise(
+                    subjects[key],
+                    {
+                        "sku": skus.get(key[0], ""),
+                        "warehouse": houses.get(key[1], ("", ""))[0],
+                        "warehouse_code": houses.get(key[1], ("", ""))[1],
+                        "warehouse_id": key[1],
+                        "threshold": threshold,
+                        "available": available,
+                        "lowest": available,
+                    },
+                    warehouse_id=key[1],
+                )
+                for key, threshold, available in to_raise
+            ],
+            actor=SYSTEM,
+        )
 
 
 def sales_velocity(days: int) -> dict[tuple[int, int], float]:
@@ -103,4 +135,4 @@ def scan() -> int:
             )
         rows = {(s.product_id, s.warehouse_id): s for s in Stock.objects.all()}
         evaluate(rows)
-    return LowStockAlert.objects.filter(state="open").count()
+    return alert_selectors.active(KIND).count()

@@ -279,38 +279,6 @@ class StockThreshold(models.Model):
         return f"{self.product_id}@{self.warehouse_id} >= {self.minimum}"
 
 
-class AlertState(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLEARED = "cleared", _("Cleared")
-
-
-class LowStockAlert(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="low_stock_alerts")
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="low_stock_alerts")
-    state = models.CharField(_("state"), max_length=10, choices=AlertState.choices, default=AlertState.OPEN)
-    threshold = models.IntegerField(_("threshold"))
-    available = models.IntegerField(_("available when raised"))
-    lowest = models.IntegerField(_("lowest available"))
-    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
-    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_fields = {"warehouse": "warehouse_id"}
-
-    class Meta:
-        ordering = ["-raised_at", "-pk"]
-        verbose_name = _("low-stock alert")
-        verbose_name_plural = _("low-stock alerts")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["product", "warehouse"], condition=Q(state="open"), name="lowstockalert_one_open"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.product_id}@{self.warehouse_id} {self.state}"
-
-
 class ShippingCost(models.Model):
     """Cost of one parcel from a warehouse to a province: base + per kg. Missing pairs fall back to distance."""
 

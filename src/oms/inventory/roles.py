@@ -9,7 +9,6 @@ _MODELS = [
     "stockmove",
     "reservation",
     "stockthreshold",
-    "lowstockalert",
     "shippingcost",
     "lane",
     "transferplan",

@@ -30,7 +30,6 @@ from oms.inventory.forms import AdjustForm, ReceiveForm, ThresholdForm, Transfer
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
     Count,
-    LowStockAlert,
     MoveKind,
     Product,
     Reservation,
@@ -322,22 +321,32 @@ def moves(request: HttpRequest) -> HttpResponse:
 # --- alerts and thresholds ---
 
 
-@module_required(M, ["inventory.view_lowstockalert"])
+@module_required(M, ["inventory.view_stockthreshold", "monitoring.view_alert"])
 def alerts(request: HttpRequest) -> HttpResponse:
+    """The SKU x warehouse pairs below their threshold ("low_stock" alerts) and the thresholds."""
+    from oms.monitoring import selectors as alert_selectors
+    from oms.monitoring.kinds import ACTIVE_STATES, AlertKind, AlertState
+
     state = request.GET.get("state", "open")
-    qs = LowStockAlert.objects.restrict(request.user).select_related("product", "warehouse")
-    if state in ("open", "cleared"):
-        qs = qs.filter(state=state)
-    avail: dict[tuple[int, int], int] = {}
+    qs = alert_selectors.for_user(request.user).filter(kind=AlertKind.LOW_STOCK)
+    if state == "open":
+        qs = qs.filter(state__in=ACTIVE_STATES)
+    elif state == "cleared":
+        qs = qs.filter(state=AlertState.RESOLVED)
     page = _page(request, qs)
-    keys = [(a.product_id, a.warehouse_id) for a in page]
+    keys = [(a.subject_id, a.warehouse_id) for a in page]
+    products = Product.objects.in_bulk({p for p, _w in keys})
+    warehouses = Warehouse.objects.in_bulk({w for _p, w in keys})
+    avail: dict[tuple[int, int], int] = {}
     if keys:
         avail = {
             (s.product_id, s.warehouse_id): s.available
             for s in Stock.objects.filter(product_id__in={k[0] for k in keys}, warehouse_id__in={k[1] for k in keys})
         }
     for a in page:
-        a.now_available = avail.get((a.product_id, a.warehouse_id), 0)
+        a.product = products.get(a.subject_id)
+        a.warehouse = warehouses.get(a.warehouse_id)
+        a.now_available = avail.get((a.subject_id, a.warehouse_id), 0)
     thresholds = StockThreshold.objects.restrict(request.user).select_related("product", "warehouse")
     tq = request.GET.get("tq", "").strip()
     if tq:

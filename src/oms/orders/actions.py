@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oms.core.actor import Actor
@@ -18,7 +17,7 @@ from oms.orders import hooks, intake, rules, workflow
 from oms.orders.choices import OrderStatus
 from oms.orders.events import record_event
 from oms.orders.intake import IngestResult, ingest, ingest_many  # noqa: F401  (re-exported: intake actions)
-from oms.orders.models import IntakeAlert, Order, OrderLine
+from oms.orders.models import Order, OrderLine
 
 # Fields a clerk may correct, with how each is cleaned.
 EDITABLE_FIELDS = [
@@ -178,12 +177,9 @@ def resubmit_order(*, order_id: int, actor: Actor, version: int | None = None) -
         status_to=target if target != before else "",
         payload={"problems": order.problems},
     )
-    now = timezone.now()
     if target == OrderStatus.PENDING_REVIEW:
-        IntakeAlert.objects.filter(order=order, resolved_at=None).update(resolved_at=now)
+        intake.clear_intake_alert(order, actor)
         transaction.on_commit(lambda: hooks.fire_pending_review(order.pk))
-    elif not IntakeAlert.objects.filter(order=order, resolved_at=None).exists():
-        IntakeAlert.objects.create(order=order, problems=order.problems)
-    else:
-        IntakeAlert.objects.filter(order=order, resolved_at=None).update(problems=order.problems)
+    else:  # opened, or the open one's problems brought up to date
+        intake.raise_intake_alert(order, actor)
     return order

@@ -59,8 +59,10 @@ SECTIONS = [
 def dashboard_panels(user: Any) -> list[dict[str, Any]]:
     if not user.has_perm("orders.view_order"):
         return []
+    from oms.monitoring import selectors as alert_selectors
+    from oms.monitoring.kinds import AlertKind
     from oms.orders.choices import OrderStatus
-    from oms.orders.models import IntakeAlert, Order
+    from oms.orders.models import Order
 
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     counts = Order.objects.restrict(user).aggregate(
@@ -68,7 +70,7 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
         invalid=Count("pk", filter=Q(status=OrderStatus.INVALID)),
         pending=Count("pk", filter=Q(status=OrderStatus.PENDING_REVIEW)),
     )
-    alerts = IntakeAlert.objects.filter(resolved_at=None, order__in=Order.objects.restrict(user)).count()
+    alerts = alert_selectors.count_active(user, AlertKind.INTAKE_PROBLEMS)
     base = reverse("orders:list")
     return [
         {"label": _("Orders today"), "value": counts["today"], "url": base, "note": ""},

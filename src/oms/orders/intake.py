@@ -23,12 +23,14 @@ from django.utils import timezone
 
 from oms.core import validators
 from oms.core.actor import Actor
+from oms.monitoring import actions as alerts_actions
+from oms.monitoring.kinds import AlertKind
+from oms.monitoring.subjects import Subject
 from oms.orders import hooks, rules, workflow
 from oms.orders.bulk import Row, insert_rows, new_instance, select_where_in
 from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
 from oms.orders.models import (
     ClassificationRule,
-    IntakeAlert,
     NumberSequence,
     Order,
     OrderEvent,
@@ -514,7 +516,7 @@ def store(ctx: Context, prepared: list[Prepared]) -> list[IngestResult]:
                 order._state.adding = False
         new_lines: list[dict[str, Any]] = []
         new_events: list[Row] = []
-        alerts: list[Row] = []
+        alerts: list[alerts_actions.Raise] = []
         for order, i in zip(to_create, new_index, strict=True):
             p = prepared[i]
             pk = order.pk
@@ -532,7 +534,7 @@ def store(ctx: Context, prepared: list[Prepared]) -> list[IngestResult]:
                 )
             )
             if order.status == OrderStatus.INVALID:
-                alerts.append(Row(order_id=order.pk, problems=order.problems))
+                alerts.append(intake_alert(order))
             elif order.status == OrderStatus.PENDING_REVIEW:
                 pending_review.append(order.pk)
             results[i] = IngestResult(order, "created", p.problems)
@@ -541,11 +543,32 @@ def store(ctx: Context, prepared: list[Prepared]) -> list[IngestResult]:
             if ext in existing:
                 results[i] = _apply_to_existing(ctx, existing[ext], prepared[i], new_events, alerts, pending_review)
         insert_rows(OrderEvent, new_events)
-        insert_rows(IntakeAlert, alerts)
+        alerts_actions.raise_many(AlertKind.INTAKE_PROBLEMS, alerts, actor=ctx.actor)
         if pending_review:
             waiting = list(pending_review)
             transaction.on_commit(lambda: _fire_all(waiting))
     return [r for r in results if r is not None]
+
+
+def intake_alert(order: Order) -> alerts_actions.Raise:
+    """The "arrived with problems" alert of an invalid order (problem codes only: their parameters can
+    hold the customer's data, which the order keeps)."""
+    return alerts_actions.Raise(
+        Subject.of(order),
+        {"number": order.number, "problems": [p.get("code", "") for p in order.problems]},
+        channel_id=order.channel_id,
+    )
+
+
+def raise_intake_alert(order: Order, actor: Actor) -> None:
+    r = intake_alert(order)
+    alerts_actions.raise_alert(
+        AlertKind.INTAKE_PROBLEMS, r.subject, params=r.params, actor=actor, channel_id=r.channel_id
+    )
+
+
+def clear_intake_alert(order: Order, actor: Actor) -> None:
+    alerts_actions.clear(AlertKind.INTAKE_PROBLEMS, Subject.of(order), actor=actor)
 
 
 def _fire_all(order_ids: list[int]) -> None:
@@ -604,7 +627,7 @@ def _apply_to_existing(
     order: Order,
     p: Prepared,
     events: list[Row],
-    alerts: list[Row],
+    alerts: list[alerts_actions.Raise],
     pending_review: list[int],
 ) -> IngestResult:
     incoming_at = p.updated_at
@@ -654,10 +677,10 @@ def _apply_to_existing(
             {"changes": changes, "problems": order.problems},
         )
     )
-    if order.status == OrderStatus.INVALID and before != OrderStatus.INVALID:
-        alerts.append(Row(order_id=order.pk, problems=order.problems))
+    if order.status == OrderStatus.INVALID:  # newly invalid, or still: the alert's problems follow the order
+        alerts.append(intake_alert(order))
     if order.status == OrderStatus.PENDING_REVIEW and before != OrderStatus.PENDING_REVIEW:
-        IntakeAlert.objects.filter(order=order, resolved_at=None).update(resolved_at=timezone.now())
+        clear_intake_alert(order, ctx.actor)
         pending_review.append(order.pk)
     return IngestResult(order, "updated", p.problems)
 
@@ -679,7 +702,8 @@ def _cancel_from_platform(ctx: Context, order: Order, p: Prepared, events: list[
     order.source_updated_at = incoming_at or order.source_updated_at
     order.version += 1
     order.save(update_fields=["status", "source_hash", "source_updated_at", "version", "updated_at"])
-    IntakeAlert.objects.filter(order=order, resolved_at=None).update(resolved_at=timezone.now())
+    clear_intake_alert(order, ctx.actor)
+    alerts_actions.clear(AlertKind.STOCK_SHORTAGE, Subject.of(order), actor=ctx.actor)
     events.append(_event(ctx, order, "cancelled", before, OrderStatus.CANCELLED, {}, reason="cancelled on platform"))
     return IngestResult(order, "cancelled", [])
 

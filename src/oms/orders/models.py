@@ -264,22 +264,6 @@ class SavedView(models.Model):
         return self.name
 
 
-class IntakeAlert(models.Model):
-    """An order that arrived with problems: shown to order clerks until it is corrected."""
-
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="alerts")
-    problems = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("intake alert")
-
-    def __str__(self) -> str:
-        return f"alert {self.order_id}"
-
-
 class IdempotencyKey(models.Model):
     """An API request key: the same key and body gets the same answer; a different body is refused."""
 
@@ -314,5 +298,4 @@ from oms.orders.review.models import (  # noqa: E402,F401
     OrderHold,
     OrderReview,
     ReviewRule,
-    StockShortage,
 )

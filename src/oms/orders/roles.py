@@ -10,7 +10,6 @@ GRANTS = {
         "orders.add_order",
         "orders.change_order",
         "orders.export_orders",
-        "orders.view_intakealert",
         "orders.view_classificationrule",
     ],
     "reviewer": [*_READ, *_PERSONAL, "orders.export_orders", "orders.view_classificationrule"],

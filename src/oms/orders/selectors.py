@@ -451,3 +451,17 @@ def mask_row(row: dict[str, Any], can_see: bool) -> dict[str, Any]:
 
 def can_see_personal_data(user: Any) -> bool:
     return personal.can_see(user)
+
+
+def open_shortages(order_ids: Any) -> dict[int, list[Any]]:
+    """The active "stock_shortage" alerts of these orders (ids or a queryset of ids), per order id,
+    in SKU order: what each awaiting order lacks (`alert.params`: sku, quantity)."""
+    from oms.monitoring import selectors as alert_selectors
+    from oms.monitoring.kinds import AlertKind
+
+    found: dict[int, list[Any]] = {}
+    for alert in alert_selectors.active_about(AlertKind.STOCK_SHORTAGE, "orders.order", order_ids):
+        found.setdefault(int(alert.subject_id or 0), []).append(alert)
+    for alerts in found.values():
+        alerts.sort(key=lambda a: str(a.params.get("sku", "")))
+    return found

@@ -29,6 +29,8 @@ from oms.core.permissions import module_required
 from oms.core.redirects import safe_next
 from oms.core.scoping import get_in_scope_or_404
 from oms.core.validators import cities_of, districts_of, mask_id_card, mask_phone, provinces, resolve_address
+from oms.monitoring import selectors as alert_selectors
+from oms.monitoring.kinds import AlertKind
 from oms.orders import actions, rules, selectors, workflow
 from oms.orders.choices import STATUS_COLOURS, OrderStatus, OrderType
 from oms.orders.events import EVENT_LABELS
@@ -40,7 +42,7 @@ from oms.orders.forms import (
     SavedViewForm,
 )
 from oms.orders.intake import ingest
-from oms.orders.models import ClassificationRule, IntakeAlert, Order, SavedView
+from oms.orders.models import ClassificationRule, Order, SavedView
 
 PAGE_SIZE = 50
 COLOURS: dict[str, str] = {str(k): v for k, v in STATUS_COLOURS.items()}
@@ -113,7 +115,7 @@ def _list_context(request: HttpRequest, forced_status: str = "") -> dict[str, An
         "forced_status": forced_status,
         "can_correct": request.user.has_perm("orders.change_order"),
         "can_export": request.user.has_perm("orders.export_orders"),
-        "alerts": IntakeAlert.objects.filter(resolved_at=None, order__in=base).count()
+        "alerts": alert_selectors.active_about(AlertKind.INTAKE_PROBLEMS, "orders.order", base.values("pk")).count()
         if forced_status == OrderStatus.INVALID
         else None,
     }

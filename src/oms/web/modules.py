@@ -46,6 +46,7 @@ MODULES = [
     Module("inventory", pgettext_lazy("module", "Inventory"), "box-seam"),
     Module("logistics", pgettext_lazy("module", "Logistics"), "truck"),
     Module("support", pgettext_lazy("module", "Customer service"), "headset"),
+    Module("monitoring", pgettext_lazy("module", "Monitoring"), "bell"),
     Module("settings", pgettext_lazy("module", "Settings"), "gear"),
 ]
 MODULE_CODES = {m.code for m in MODULES}

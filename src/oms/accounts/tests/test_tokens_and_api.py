@@ -31,7 +31,7 @@ def test_administrator_issues_a_token_shown_once_and_revokes_it(client, admin_cl
 
     body = me(client, key).json()
     assert body["username"] == "erp" and body["roles"] == ["order_clerk"] and body["auth"] == "token"
-    assert body["modules"] == ["dashboard", "orders", "inventory"]
+    assert body["modules"] == ["dashboard", "orders", "inventory", "monitoring"]
     token.refresh_from_db()
     assert token.last_used_at is not None
 
@@ -58,7 +58,7 @@ def test_cli_creates_lists_and_revokes_tokens(client, make_user):
     out = StringIO()
     call_command("token", "create", "scanner", "--name", "handheld", stdout=out)
     key = out.getvalue().strip()
-    assert me(client, key).json()["modules"] == ["dashboard", "inventory", "logistics"]
+    assert me(client, key).json()["modules"] == ["dashboard", "inventory", "logistics", "monitoring"]
     listing = StringIO()
     call_command("token", "list", stdout=listing)
     assert key[:8] in listing.getvalue() and "handheld" in listing.getvalue()

@@ -20,7 +20,6 @@ from oms.core.api import ExistingField, ModulePermission, QueryBooleanField, Str
 from oms.inventory import actions, scopes
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
-    LowStockAlert,
     MoveKind,
     Product,
     Stock,
@@ -29,6 +28,8 @@ from oms.inventory.models import (
     TransferPlan,
     Warehouse,
 )
+from oms.monitoring.kinds import AlertKind
+from oms.monitoring.models import Alert
 
 
 def _data(request: Request) -> dict[str, Any]:
@@ -95,11 +96,18 @@ class MoveSerializer(serializers.ModelSerializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    sku = serializers.CharField(source="product.sku", read_only=True)
-    warehouse = serializers.CharField(source="warehouse.code", read_only=True)
+    """A "low_stock" alert of oms.monitoring, in this endpoint's fields of before."""
+
+    sku = serializers.CharField(source="params.sku", read_only=True)
+    warehouse = serializers.CharField(source="params.warehouse_code", read_only=True, default="")
+    threshold = serializers.IntegerField(source="params.threshold", read_only=True)
+    available = serializers.IntegerField(source="params.available", read_only=True)
+    lowest = serializers.IntegerField(source="params.lowest", read_only=True)
+    raised_at = serializers.DateTimeField(source="opened_at", read_only=True)
+    cleared_at = serializers.DateTimeField(source="resolved_at", read_only=True)
 
     class Meta:
-        model = LowStockAlert
+        model = Alert
         fields = ["id", "sku", "warehouse", "state", "threshold", "available", "lowest", "raised_at", "cleared_at"]
 
 
@@ -219,11 +227,13 @@ class MoveViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
 
 class AlertViewSet(InventoryAPI, viewsets.ReadOnlyModelViewSet):
     serializer_class = AlertSerializer
-    required_perms = {"GET": ["inventory.view_lowstockalert"]}
+    required_perms = {"GET": ["monitoring.view_alert"]}
     filterset_fields = ["state"]
 
     def get_queryset(self) -> Any:
-        return LowStockAlert.objects.restrict(self.request.user).select_related("product", "warehouse")
+        from oms.monitoring import selectors as alert_selectors
+
+        return alert_selectors.for_user(self.request.user).filter(kind=AlertKind.LOW_STOCK)
 
 
 class _StockChange(InventoryAPI, APIView):

@@ -67,3 +67,26 @@ def test_transfer_plan_through_the_api(api, make_user, data):
     assert r.json()["status"] == "done"
     assert Stock.objects.get(product=data["p"], warehouse=data["b"]).on_hand == 3
     assert TransferPlan.objects.get().events.count() >= 4
+
+
+def test_low_stock_alerts_endpoint_reads_the_monitoring_alerts(api, make_user, data):
+    from oms.inventory.models import StockThreshold
+
+    StockThreshold.objects.create(product=data["p"], warehouse=data["a"], minimum=20)
+    f.stock(data["p"], data["a"], 1)  # evaluated with the move: 11 available, below 20
+    api.force_authenticate(make_user("warehouse"))
+    (row,) = api.get("/api/v1/inventory/alerts/").json()["results"]
+    assert {k: row[k] for k in ("sku", "warehouse", "state", "threshold", "available", "lowest")} == {
+        "sku": "SKU-A",
+        "warehouse": "a",
+        "state": "open",
+        "threshold": 20,
+        "available": 11,
+        "lowest": 11,
+    }
+    assert row["raised_at"] and row["cleared_at"] is None
+    assert api.get("/api/v1/inventory/alerts/?state=resolved").json()["results"] == []
+    scoped = make_user("warehouse")
+    scoped.profile.warehouses.add(data["b"])
+    api.force_authenticate(scoped)
+    assert api.get("/api/v1/inventory/alerts/").json()["results"] == []

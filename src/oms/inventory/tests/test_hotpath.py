@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from oms.inventory import actions, ledger
-from oms.inventory.models import LowStockAlert, Reservation, Stock, StockMove
+from oms.inventory.models import Reservation, Stock, StockMove
 from oms.inventory.tests import factories as f
+from oms.monitoring.models import Alert
 from oms.orders.models import OrderEvent
 
 pytestmark = pytest.mark.django_db
@@ -35,19 +36,21 @@ def test_default_threshold_alert_raised_only_when_crossing():
     p, w = f.product(), f.warehouse("a")  # no own threshold: the default (5) applies
     f.stock(p, w, 7)
     actions.reserve_for_order(f.order([(p, 1)]).pk, f.SYSTEM)
-    assert not LowStockAlert.objects.exists()  # 6 available: above the threshold, nothing to check
+    assert not Alert.objects.exists()  # 6 available: above the threshold, nothing to check
     actions.reserve_for_order(f.order([(p, 2)]).pk, f.SYSTEM)
-    alert = LowStockAlert.objects.get()
-    assert (alert.state, alert.available, alert.lowest) == ("open", 4, 4)
+    alert = Alert.objects.get(kind="low_stock")
+    assert (alert.state, alert.params["available"], alert.params["lowest"]) == ("open", 4, 4)
+    assert (alert.subject_id, alert.warehouse_id) == (p.pk, w.pk)
     actions.reserve_for_order(f.order([(p, 3)]).pk, f.SYSTEM)
     alert.refresh_from_db()
-    assert alert.lowest == 1 and LowStockAlert.objects.count() == 1
+    assert alert.params["lowest"] == 1 and Alert.objects.count() == 1
     actions.release_for_order(Reservation.objects.filter(quantity=3).get().order_id, f.SYSTEM)
     alert.refresh_from_db()
     assert alert.state == "open" and Stock.objects.get().available == 4  # still below 5
     actions.release_for_order(Reservation.objects.filter(quantity=2).get().order_id, f.SYSTEM)
     alert.refresh_from_db()
-    assert alert.state == "cleared" and Stock.objects.get().available == 6
+    assert alert.state == "resolved" and Stock.objects.get().available == 6
+    assert list(alert.events.values_list("type", flat=True)) == ["raised", "cleared"]
 
 
 def test_kit_order_reserves_components_through_the_hot_path():

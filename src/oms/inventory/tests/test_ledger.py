@@ -4,8 +4,9 @@ from django.core.management import call_command
 
 from oms.inventory import actions, hooks, ledger
 from oms.inventory.ledger import InsufficientStock
-from oms.inventory.models import LowStockAlert, Reservation, Stock, StockMove, StockThreshold
+from oms.inventory.models import Reservation, Stock, StockMove, StockThreshold
 from oms.inventory.tests import factories as f
+from oms.monitoring.models import Alert
 from oms.orders.models import OrderEvent
 
 pytestmark = pytest.mark.django_db
@@ -101,14 +102,17 @@ def test_low_stock_alert_one_open_then_cleared():
     p, w = f.product(), f.warehouse("a")
     StockThreshold.objects.create(product=p, warehouse=w, minimum=5)
     f.stock(p, w, 10)
-    assert not LowStockAlert.objects.exists()
+    assert not Alert.objects.exists()
     for _ in range(3):
         o = f.order([(p, 2)])
         actions.reserve_for_order(o.pk, f.SYSTEM)
-    alerts = LowStockAlert.objects.filter(product=p, warehouse=w)
-    assert alerts.count() == 1 and alerts.get().state == "open" and alerts.get().lowest == 4
+    alerts = Alert.objects.filter(kind="low_stock", subject_id=p.pk, warehouse_id=w.pk)
+    assert alerts.count() == 1 and alerts.get().state == "open" and alerts.get().params["lowest"] == 4
+    assert alerts.get().params["sku"] == p.sku and alerts.get().params["threshold"] == 5
     f.stock(p, w, 3)
-    assert alerts.get().state == "cleared"
+    assert alerts.get().state == "resolved"
+    actions.reserve_for_order(f.order([(p, 3)]).pk, f.SYSTEM)  # below again: a new alert, the old one is history
+    assert alerts.count() == 2 and alerts.filter(state="open").count() == 1
 
 
 def test_hooks_called_after_commit_only(django_capture_on_commit_callbacks):

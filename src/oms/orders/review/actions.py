@@ -24,6 +24,9 @@ from django.utils.translation import gettext as _
 
 from oms.core import validators
 from oms.core.actor import Actor
+from oms.monitoring import actions as alerts
+from oms.monitoring.kinds import AlertKind
+from oms.monitoring.subjects import Subject
 from oms.orders import rules as intake_rules
 from oms.orders import workflow
 from oms.orders.actions import StaleVersion, lock_order
@@ -38,7 +41,6 @@ from oms.orders.review.models import (
     OrderReview,
     RejectReason,
     ReviewRule,
-    StockShortage,
 )
 
 log = logging.getLogger(__name__)
@@ -426,12 +428,34 @@ def delivery_problem(order: Order) -> str:
     return ""
 
 
-def _record_shortages(order: Order, shortages: dict[int, int]) -> None:
-    now = timezone.now()
-    StockShortage.objects.filter(order=order, resolved_at=None).update(resolved_at=now)
-    StockShortage.objects.bulk_create(
-        [StockShortage(order=order, product_id=p, quantity=q) for p, q in sorted(shortages.items()) if q > 0]
+def _record_shortages(order: Order, shortages: dict[int, int], actor: Actor) -> None:
+    """One active "stock_shortage" alert per product the order lacks (its quantity kept up to date);
+    those of products no longer short are cleared."""
+    from oms.inventory.models import Product
+
+    wanted = {p: q for p, q in sorted(shortages.items()) if q > 0}
+    skus = dict(Product.objects.filter(pk__in=wanted).values_list("pk", "sku"))
+    subject = Subject.of(order)
+    alerts.clear_missing(
+        AlertKind.STOCK_SHORTAGE, [(subject, f"product:{p}") for p in wanted], subjects=[subject], actor=actor
     )
+    alerts.raise_many(
+        AlertKind.STOCK_SHORTAGE,
+        [
+            alerts.Raise(
+                subject,
+                {"number": order.number, "sku": skus.get(p, ""), "product_id": p, "quantity": q},
+                cause=f"product:{p}",
+                channel_id=order.channel_id,
+            )
+            for p, q in wanted.items()
+        ],
+        actor=actor,
+    )
+
+
+def _clear_shortages(order: Order, actor: Actor) -> None:
+    alerts.clear(AlertKind.STOCK_SHORTAGE, Subject.of(order), actor=actor)
 
 
 def _shortages(order: Order) -> dict[int, int]:
@@ -479,7 +503,7 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
             reserved = False  # taken by someone else since routing: treated as short
     if reserved:
         order.tracking_number = order.tracking_number or tracking.next_tracking_number()
-        StockShortage.objects.filter(order=order, resolved_at=None).update(resolved_at=timezone.now())
+        _clear_shortages(order, actor)
         _move(
             order,
             S.CONFIRMED,
@@ -493,7 +517,7 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
         )
         return order
     shortages = decision.shortages if not decision.feasible and decision.shortages else _shortages(order)
-    _record_shortages(order, shortages)
+    _record_shortages(order, shortages, actor)
     payload = {"shortages": {str(k): v for k, v in shortages.items()}}
     if order.status != S.AWAITING_STOCK:
         _move(
@@ -556,7 +580,7 @@ def cancel_order(*, order_id: int, actor: Actor, reason: str, version: int | Non
     _check_version(order, version)
     inventory.release_for_order(order.pk, actor, reason=reason.strip())
     now = timezone.now()
-    StockShortage.objects.filter(order=order, resolved_at=None).update(resolved_at=now)
+    _clear_shortages(order, actor)
     OrderHold.objects.filter(order=order, released_at=None).update(released_at=now)
     for group in order.merge_groups.all():
         group.orders.remove(order)

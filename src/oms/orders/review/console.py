@@ -29,9 +29,10 @@ SECTIONS = [
 def dashboard_panels(user: Any) -> list[dict[str, Any]]:
     if not user.has_perm("orders.view_order"):
         return []
+    from oms.monitoring import selectors as alert_selectors
+    from oms.monitoring.kinds import AlertKind
     from oms.orders.choices import OrderStatus as S
     from oms.orders.models import Order
-    from oms.orders.review.models import StockShortage
 
     orders = Order.objects.restrict(user)
     counts = orders.aggregate(
@@ -40,7 +41,7 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
         approved=Count("pk", filter=Q(status=S.APPROVED)),
         awaiting=Count("pk", filter=Q(status=S.AWAITING_STOCK)),
     )
-    short = StockShortage.objects.filter(resolved_at=None, order__in=orders).count()
+    short = alert_selectors.count_active(user, AlertKind.STOCK_SHORTAGE)
     queue = reverse("orders:review:queue")
     return [
         {"label": _("Finance review"), "value": counts["finance"], "url": f"{queue}?stage=pending_finance", "note": ""},

@@ -2,8 +2,8 @@
 
 ReviewRule/Blacklist are the administrator's rule set; OrderReview holds an order's latest rule
 findings and review state; OrderHold each hold with its optional automatic release; MergeGroup
-the orders shipped together; StockShortage the transfer needs of orders awaiting stock (the
-alert shown in the console until the order is confirmed or cancelled).
+the orders shipped together. What an order awaiting stock lacks is a "stock_shortage" alert
+(oms.monitoring), resolved when the order is confirmed or cancelled.
 """
 
 from __future__ import annotations
@@ -145,20 +145,3 @@ class MergeGroup(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-class StockShortage(models.Model):
-    """Units an order awaits: read by the console's alert list; resolved on confirm or cancel."""
-
-    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="shortages")
-    product = models.ForeignKey("inventory.Product", on_delete=models.CASCADE, related_name="+")
-    quantity = models.PositiveIntegerField(_("missing"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("stock shortage")
-
-    def __str__(self) -> str:
-        return f"{self.order_id} needs {self.quantity} x {self.product_id}"

@@ -17,7 +17,6 @@ GRANTS = {
         "orders.cancel_order",
         "orders.hold_order",
         "orders.merge_split_order",
-        "orders.view_stockshortage",
     ],
     "customer_service": ["orders.hold_order", "orders.cancel_order"],
 }

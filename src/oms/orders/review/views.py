@@ -38,7 +38,6 @@ from oms.orders.review.models import (
     OrderHold,
     RejectReason,
     ReviewRule,
-    StockShortage,
 )
 from oms.orders.review.rules import KINDS, OUTCOMES, Finding
 
@@ -192,13 +191,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         return export_xlsx(user, qs)
     qs = qs.prefetch_related(
         Prefetch("holds", queryset=OrderHold.objects.filter(released_at=None), to_attr="open_holds"),
-        Prefetch(
-            "shortages",
-            queryset=StockShortage.objects.filter(resolved_at=None).select_related("product"),
-            to_attr="open_shortages",
-        ),
     ).order_by("created_at", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    shortages = selectors.open_shortages([o.pk for o in page.object_list])
     can_see = selectors.can_see_personal_data(user)
     rows = []
     for o in page.object_list:
@@ -210,7 +205,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 "fired": _fired(review.findings if review else []),
                 "needs_finance": bool(review and review.needs_finance),
                 "hold": o.open_holds[0] if o.open_holds else None,
-                "shortages": o.open_shortages,
+                "shortages": shortages.get(o.pk, []),
             }
         )
     query = request.GET.copy()
@@ -356,7 +351,7 @@ def review_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         "hold": order.holds.filter(released_at=None).first(),
         "groups": list(order.merge_groups.prefetch_related("orders")),
         "progress": actions.line_progress(order),
-        "shortages": list(order.shortages.filter(resolved_at=None).select_related("product")),
+        "shortages": selectors.open_shortages([order.pk]).get(order.pk, []),
         "reject_form": RejectForm(),
         "hold_form": HoldForm(),
         "delivery_problem": actions.delivery_problem(order) if "confirm" in available else "",
@@ -386,29 +381,38 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @module_required("orders", ["orders.view_order"])
 def shortages(request: HttpRequest) -> HttpResponseBase:
+    """The orders' "stock_shortage" alerts, with the order and SKU filters and exports of this page."""
     from oms.channels.models import Channel
-    from oms.core.exports import scoped_export
+    from oms.core.exports import Column, scoped_export
+    from oms.inventory.models import Product
+    from oms.monitoring import selectors as alert_selectors
+    from oms.monitoring.kinds import ACTIVE_STATES, AlertKind
 
-    orders = Order.objects.restrict(request.user)
-    rows = StockShortage.objects.filter(resolved_at=None, order__in=orders).select_related("order", "product")
+    rows = alert_selectors.for_user(request.user).filter(kind=AlertKind.STOCK_SHORTAGE, state__in=ACTIVE_STATES)
     q = (request.GET.get("q") or "").strip()
     if q:
-        rows = rows.filter(Q(order__number__icontains=q) | Q(product__sku__icontains=q) | Q(product__name__icontains=q))
+        named = Product.objects.filter(name__icontains=q).values_list("pk", flat=True)[:500]
+        rows = rows.filter(
+            Q(params__number__icontains=q) | Q(params__sku__icontains=q) | Q(cause__in=[f"product:{p}" for p in named])
+        )
     channel = request.GET.get("channel") or ""
     if channel:
-        rows = rows.filter(order__channel__code=channel)
-    rows = rows.order_by("created_at", "pk")
+        rows = rows.filter(channel_id__in=Channel.objects.filter(code=channel).values("pk"))
+    rows = rows.order_by("opened_at", "pk")
     fmt = request.GET.get("export") or ""
     if fmt in ("csv", "xlsx"):
-        columns = [
-            (_("Order"), "order.number"),
-            (_("SKU"), "product.sku"),
-            (_("Product"), "product.name"),
-            (_("Missing"), "quantity"),
-            (_("Since"), "created_at"),
+        columns: list[Column] = [
+            (_("Order"), lambda a: a.params.get("number", "")),
+            (_("SKU"), lambda a: a.params.get("sku", "")),
+            (_("Missing"), lambda a: a.params.get("quantity")),
+            (_("Since"), "opened_at"),
         ]
         return scoped_export(request.user, rows, columns, fmt, "stock-shortages")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = dict(
+        Product.objects.filter(pk__in=[a.params.get("product_id") for a in page.object_list]).values_list("pk", "name")
+    )
+    shown = [(a, names.get(a.params.get("product_id"), "")) for a in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -416,6 +420,7 @@ def shortages(request: HttpRequest) -> HttpResponseBase:
         "orders/review/shortages.html",
         {
             "page": page,
+            "rows": shown,
             "now": timezone.now(),
             "q": q,
             "channel": channel,

@@ -13,6 +13,7 @@ register = template.Library()
 def review_panel(context: Any, order: Any) -> dict[str, Any]:
     from oms.orders.review.models import OrderReview
     from oms.orders.review.rules import Finding
+    from oms.orders.selectors import open_shortages
 
     request = context["request"]
     review = OrderReview.objects.filter(order=order).first()
@@ -23,6 +24,6 @@ def review_panel(context: Any, order: Any) -> dict[str, Any]:
         "fired": fired,
         "ran": len(review.findings) if review else 0,
         "groups": list(order.merge_groups.all()),
-        "shortages": list(order.shortages.filter(resolved_at=None).select_related("product")),
+        "shortages": open_shortages([order.pk]).get(order.pk, []),
         "request": request,
     }

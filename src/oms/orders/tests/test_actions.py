@@ -6,10 +6,11 @@ import pytest
 
 from oms.channels.interface import IncomingLine
 from oms.core.actor import Actor
+from oms.monitoring.selectors import active_about
 from oms.orders import actions
 from oms.orders.choices import OrderStatus
 from oms.orders.intake import ingest
-from oms.orders.models import IntakeAlert, Order, OrderEvent
+from oms.orders.models import Order, OrderEvent
 from oms.orders.tests.factories import channel, default_rules, incoming, product
 from oms.orders.workflow import TransitionNotAllowed
 
@@ -41,7 +42,7 @@ def test_correct_then_resubmit(invalid_order, make_user):
     order = actions.resubmit_order(order_id=order.pk, actor=clerk, version=order.version)
     assert order.status == OrderStatus.PENDING_REVIEW and order.problems == []
     assert order.lines.get().product_id is not None
-    assert not IntakeAlert.objects.filter(order=order, resolved_at=None).exists()
+    assert not active_about("intake_problems", "orders.order", [order.pk]).exists()
     resubmitted = OrderEvent.objects.get(order=order, type="resubmitted")
     assert (resubmitted.status_from, resubmitted.status_to) == ("invalid", "pending_review")
 
@@ -51,7 +52,8 @@ def test_resubmit_with_problems_stays_invalid(invalid_order, make_user):
     order = actions.resubmit_order(order_id=invalid_order.pk, actor=clerk)
     assert order.status == OrderStatus.INVALID
     assert {p["code"] for p in order.problems} == {"phone_invalid", "sku_unmapped"}
-    assert IntakeAlert.objects.filter(order=order, resolved_at=None).count() == 1
+    (alert,) = active_about("intake_problems", "orders.order", [order.pk])
+    assert sorted(alert.params["problems"]) == ["phone_invalid", "sku_unmapped"]
 
 
 def test_stale_version_is_refused_and_leaves_no_trace(invalid_order, make_user):

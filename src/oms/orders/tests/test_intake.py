@@ -1,5 +1,6 @@
 """ingest / ingest_many against the real database."""
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -7,10 +8,11 @@ import pytest
 
 from oms.channels.interface import IncomingAddress, IncomingLine
 from oms.core.actor import Actor
+from oms.monitoring.selectors import active_about
 from oms.orders import hooks
 from oms.orders.choices import OrderStatus
 from oms.orders.intake import ingest, ingest_many
-from oms.orders.models import IntakeAlert, Order, OrderEvent
+from oms.orders.models import Order, OrderEvent
 from oms.orders.tests.factories import at, channel, default_rules, incoming, product
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +66,9 @@ def test_problems_keep_the_order_invalid_with_an_alert(ch):
     order = Order.objects.get(pk=result.order.pk)
     assert order.status == OrderStatus.INVALID
     assert {p["code"] for p in order.problems} == {"phone_invalid", "address_unresolved", "sku_unmapped"}
-    assert IntakeAlert.objects.filter(order=order, resolved_at=None).count() == 1
+    (alert,) = active_about("intake_problems", "orders.order", [order.pk])
+    assert alert.channel_id == ch.pk and alert.params["number"] == order.number
+    assert alert.events.get().type == "raised"
     assert order.lines.get().platform_sku == "NOPE"  # nothing dropped
 
 
@@ -91,13 +95,15 @@ def test_update_fixing_a_problem_moves_invalid_to_pending_review(ch):
     assert bad.order.status == OrderStatus.INVALID
     fixed = run(ch, incoming("E4", updated_at=at("2026-01-01T11:00:00")))
     assert fixed.order.status == OrderStatus.PENDING_REVIEW
-    assert not IntakeAlert.objects.filter(order=fixed.order, resolved_at=None).exists()
+    assert not active_about("intake_problems", "orders.order", [fixed.order.pk]).exists()
 
 
 def test_platform_cancellation(ch):
-    result = run(ch, incoming("E5"))
+    result = run(ch, incoming("E5", customer_phone="123"))  # invalid: an intake alert is open
+    assert active_about("intake_problems", "orders.order", [result.order.pk]).exists()
     cancelled = run(ch, incoming("E5", cancelled=True))
     assert cancelled.outcome == "cancelled"
+    assert not active_about("intake_problems", "orders.order", [result.order.pk]).exists()  # cleared
     assert Order.objects.get(pk=result.order.pk).status == OrderStatus.CANCELLED
     assert OrderEvent.objects.filter(order=result.order, type="cancelled", status_to="cancelled").count() == 1
     assert run(ch, incoming("E5", cancelled=True)).outcome == "unchanged"
@@ -132,6 +138,29 @@ def test_ingest_many_in_batches_with_a_repeat(ch):
     assert Order.objects.get(channel=ch, external_id="B1").buyer_note == "second"
     again = ingest_many(channel=ch, incomings=items[2:], actor=ACTOR, source="file")  # B2..B6 and the latest B1
     assert {r.outcome for r in again} == {"unchanged"}
+
+
+def test_ingest_many_raises_one_alert_per_invalid_order_and_updates_it(ch):
+    items = [
+        incoming(
+            f"V{i}",
+            external_number=f"NV{i}",
+            customer_phone="123" if i % 2 else f"1390000{i:04d}",
+            lines=[IncomingLine("SKU-0001", "Green tea", i + 1, D("50"))],
+            paid_amount=D(50 * (i + 1)),
+        )
+        for i in range(6)
+    ]
+    results = ingest_many(channel=ch, incomings=items, actor=ACTOR, source="file", batch_size=4)
+    invalid = [r.order.pk for r in results if r.order.status == OrderStatus.INVALID]
+    alerts = active_about("intake_problems", "orders.order", invalid)
+    assert len(invalid) == 3 and alerts.count() == 3
+    assert {a.params["problems"][0] for a in alerts} == {"phone_invalid"}
+    # A later delivery of one of them, still invalid with another problem: the same alert, brought up to date.
+    fixed_phone = replace(items[1], customer_phone="13900000001", address=IncomingAddress(raw="火星"))
+    ingest_many(channel=ch, incomings=[fixed_phone], actor=ACTOR, source="file")
+    alert = active_about("intake_problems", "orders.order", [results[1].order.pk]).get()
+    assert alert.params["problems"] == ["address_unresolved"] and alert.events.count() == 1
 
 
 def test_sku_mapping_packs(ch):

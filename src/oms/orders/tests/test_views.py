@@ -87,10 +87,13 @@ def test_viewer_may_not_export_or_correct(client, make_user, orders):
 def test_bulk_resubmit_and_saved_view(client, make_user, orders):
     user = login(client, make_user, "order_clerk")
     bad = Order.objects.get(external_id="BAD")
+    html = client.get("/orders/invalid/").content.decode()
+    assert 'data-testid="alerts"' in html and "1 order arrived with problems" in html  # its open intake alert
     Order.objects.filter(pk=bad.pk).update(customer_phone="13812348000")
     response = client.post("/orders/bulk/", {"action": "resubmit", "ids": [bad.pk], "next": "/orders/invalid/"})
     assert response.status_code == 302
     assert Order.objects.get(pk=bad.pk).status == OrderStatus.PENDING_REVIEW
+    assert 'data-testid="alerts"' not in client.get("/orders/invalid/").content.decode()  # cleared
     client.post("/orders/views/", {"name": "Big ones", "query": "amount_min=1000"})
     assert SavedView.objects.get(user=user).query == "amount_min=1000"
     assert "Big ones" in client.get("/orders/").content.decode()

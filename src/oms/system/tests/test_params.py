@@ -1,5 +1,4 @@
 import json
-import socket
 import threading
 
 import pytest
@@ -9,6 +8,7 @@ from oms.core import crypto
 from oms.core.actor import Actor
 from oms.system import actions, params
 from oms.system.models import OperationLog, Parameter, ParameterRevision
+from oms.testing.fixtures import free_port
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor(kind="user", name="tester", ip="127.0.0.9")
@@ -160,30 +160,6 @@ def test_api_get_patch_revisions_restore(admin_client):
     assert params.get("backup.keep") == 2
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    received: list = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-            received.append(envelope)
-            return "250 OK"
-
-    port = _free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, received
-    controller.stop()
-
-
 def test_send_test_email_through_runtime_smtp(admin_client, smtp_server):
     port, received = smtp_server
     actions.save_parameters(
@@ -202,7 +178,7 @@ def test_send_test_email_through_runtime_smtp(admin_client, smtp_server):
 
 
 def test_send_test_email_shows_the_smtp_error(admin_client):
-    closed = _free_port()  # nothing listens there
+    closed = free_port()  # nothing listens there
     actions.save_parameters(
         values={"notifications.smtp_host": "127.0.0.1", "notifications.smtp_port": str(closed)}, actor=ACTOR
     )

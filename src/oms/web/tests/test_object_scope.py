@@ -105,7 +105,6 @@ def _build(kind: str, make_user: Any) -> World:
     from oms.inventory.models import (
         Lane,
         Location,
-        LowStockAlert,
         Product,
         ShippingCost,
         Stock,
@@ -115,8 +114,11 @@ def _build(kind: str, make_user: Any) -> World:
         TransferPlan,
         Warehouse,
     )
-    from oms.orders.models import ClassificationRule, IntakeAlert, Order, OrderLine, SavedView
-    from oms.orders.review.models import BlacklistEntry, OrderHold, ReviewRule, StockShortage
+    from oms.monitoring import actions as alerts
+    from oms.monitoring.kinds import AlertKind
+    from oms.monitoring.subjects import Subject
+    from oms.orders.models import ClassificationRule, Order, OrderLine, SavedView
+    from oms.orders.review.models import BlacklistEntry, OrderHold, ReviewRule
     from oms.orders.review.rules import OUTCOMES
 
     _spread_sequences()
@@ -141,7 +143,19 @@ def _build(kind: str, make_user: Any) -> World:
             w,
             Location.objects.create(warehouse=w, code=f"BIN-{w.code}"),
             StockThreshold.objects.create(product=product, warehouse=w, minimum=80, target=100),
-            LowStockAlert.objects.create(product=product, warehouse=w, threshold=80, available=50, lowest=50),
+            alerts.raise_alert(
+                AlertKind.LOW_STOCK,
+                Subject.row("inventory.product", product.pk, f"warehouse:{w.pk}"),
+                params={
+                    "sku": product.sku,
+                    "warehouse": w.name,
+                    "warehouse_code": w.code,
+                    "threshold": 80,
+                    "available": 50,
+                    "lowest": 50,
+                },
+                warehouse_id=w.pk,
+            ),  # fmt: skip
             ShippingCost.objects.create(warehouse=w, province="上海", base=Decimal("6")),
             actions.open_count(warehouse_id=w.pk, actor=system),
             Stock.objects.get(product=product, warehouse=w),
@@ -176,6 +190,7 @@ def _build(kind: str, make_user: Any) -> World:
     order_out = order("ZQ-ORD-OUT", c_out, "Zq Outsider", w_out)
     # Orders in every queue (review, invalid, rejected, holds, shortages, intake alerts) of both channels.
     queued_out: list[models.Model] = []
+    alerts_out: list[models.Model] = []  # the intake and shortage alerts of the outer channel's orders
     for ch, word in ((c_in, "IN"), (c_out, "OUT")):
         for status in ("pending_review", "pending_finance", "invalid", "rejected", "on_hold", "awaiting_stock"):
             queued = Order.objects.create(
@@ -187,10 +202,19 @@ def _build(kind: str, make_user: Any) -> World:
                 queued_out.append(queued)
             if status == "on_hold":
                 OrderHold.objects.create(order=queued, reason="scope test", held_from="pending_review")
+            alert = None
             if status == "awaiting_stock":
-                StockShortage.objects.create(order=queued, product=product, quantity=1)
+                alert = alerts.raise_alert(
+                    AlertKind.STOCK_SHORTAGE, Subject.of(queued), cause=f"product:{product.pk}",
+                    params={"number": queued.number, "sku": product.sku, "product_id": product.pk, "quantity": 1},
+                    channel_id=ch.pk,
+                )  # fmt: skip
             if status == "invalid":
-                IntakeAlert.objects.create(order=queued, problems=["scope test"])
+                alert = alerts.raise_alert(
+                    AlertKind.INTAKE_PROBLEMS, Subject.of(queued), params={"number": queued.number}, channel_id=ch.pk
+                )
+            if alert is not None and ch == c_out:
+                alerts_out.append(alert)
     channel_rows: dict[int, list[models.Model]] = {}
     for ch in (c_in, c_out):
         delivery = InboundDelivery.objects.create(channel=ch, kind="api", dedupe_key=f"zq-{ch.code}")
@@ -241,7 +265,7 @@ def _build(kind: str, make_user: Any) -> World:
         world.inside = [*per_warehouse[w_in.pk], *per_warehouse[w_out.pk], lane_in, lane_out, *shared]
         world.inside += [plan_in, plan_out, plan_mix, *lines_in, *lines_out, mix_in, mix_out]
         world.inside += [order_in, *channel_rows[c_in.pk]]
-        world.outside = [order_out, *channel_rows[c_out.pk], *rows_of_people_out]
+        world.outside = [order_out, *channel_rows[c_out.pk], *rows_of_people_out, *alerts_out]
         world.bystanders = queued_out
     return world
 

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from oms.core.actor import Actor
 from oms.inventory.models import Reservation, Stock
+from oms.monitoring.selectors import active_about
 from oms.orders import actions as order_actions
 from oms.orders import workflow
 from oms.orders.models import Order
 from oms.orders.review import actions, tracking
-from oms.orders.review.models import BlacklistEntry, OrderHold, ReviewRule, StockShortage
+from oms.orders.review.models import BlacklistEntry, OrderHold, ReviewRule
 from oms.orders.review.tests import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -150,13 +151,18 @@ def test_short_stock_waits_and_is_confirmed_when_stock_arrives(people, django_ca
     o = actions.auto_review(h.order().pk)
     o = actions.confirm_order(order_id=o.pk, actor=people["order_clerk"])
     assert o.status == "awaiting_stock" and o.tracking_number is None
-    shortage = StockShortage.objects.get(order=o, resolved_at=None)
-    assert shortage.product_id == p.pk and shortage.quantity == 1
+    shortage = active_about("stock_shortage", "orders.order", [o.pk]).get()
+    assert shortage.cause == f"product:{p.pk}" and shortage.params["quantity"] == 1
+    assert shortage.params["sku"] == p.sku and shortage.severity == "critical"
+    actions.confirm_order(order_id=o.pk, actor=people["order_clerk"])  # still short: the same alert, no second
+    assert active_about("stock_shortage", "orders.order", [o.pk]).get().pk == shortage.pk
     with django_capture_on_commit_callbacks(execute=True):
         h.stock(p, w, 3)
     o.refresh_from_db()
     assert o.status == "confirmed" and o.tracking_number
-    assert not StockShortage.objects.filter(order=o, resolved_at=None).exists()
+    assert not active_about("stock_shortage", "orders.order", [o.pk]).exists()
+    shortage.refresh_from_db()
+    assert shortage.state == "resolved" and shortage.events.filter(type="cleared").exists()
     assert o.events.filter(type="confirmed", actor_kind="system").exists()
 
 
