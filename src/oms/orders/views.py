@@ -28,8 +28,8 @@ from oms.core.permissions import module_required
 from oms.core.scoping import get_in_scope_or_404
 from oms.core.validators import cities_of, districts_of, mask_id_card, mask_phone, provinces, resolve_address
 from oms.orders import actions, rules, selectors, workflow
+from oms.orders import events as order_events
 from oms.orders.choices import STATUS_COLOURS, OrderStatus, OrderType
-from oms.orders.events import EVENT_LABELS
 from oms.orders.forms import (
     ClassificationRuleForm,
     CorrectionForm,
@@ -225,7 +225,7 @@ def export_xlsx(user: Any, qs: Any) -> Any:
     for row in qs.order_by("-created_at", "-pk").values(*fields).iterator(chunk_size=2000):
         row = selectors.mask_row(row, can_see)
         row["status"] = str(statuses.get(row["status"], row["status"]))
-        row["classes"] = ", ".join(row["classes"] or [])
+        row["classes"] = "、".join(order_events.class_labels(row["classes"] or []))
         for key in ("placed_at", "created_at"):
             if row[key] is not None:
                 row[key] = timezone.localtime(row[key]).replace(tzinfo=None)
@@ -270,13 +270,10 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_see = selectors.can_see_personal_data(request.user)
     events = list(order.events.order_by("created_at", "pk"))
     statuses = dict(OrderStatus.choices)
-    field_names = {f.name: str(f.verbose_name) for f in Order._meta.get_fields() if hasattr(f, "verbose_name")}
     for e in events:
-        e.type_label = EVENT_LABELS.get(e.type, e.type)  # type: ignore[attr-defined]
+        e.shown = order_events.render(e)  # type: ignore[attr-defined]
         e.from_label = statuses.get(e.status_from, e.status_from)  # type: ignore[attr-defined]
         e.to_label = statuses.get(e.status_to, e.status_to)  # type: ignore[attr-defined]
-        changes = (e.payload or {}).get("changes") or {}
-        e.change_rows = [(field_names.get(k, k), v[0], v[1]) for k, v in changes.items()]  # type: ignore[attr-defined]
     deliveries = list(order.deliveries.all()[:20]) if hasattr(order, "deliveries") else []
     for d in deliveries:  # the raw body as received (bytes), shown as text
         body = bytes(getattr(d, "body", b"") or b"")

@@ -207,24 +207,22 @@ def auto_review(order_id: int, actor: Actor = SYSTEM) -> Order:
     review.reviewed_at = timezone.now()
     review.save()
     enabled = bool(params.get("workflow.auto_review_enabled"))
-    summary = rules.summary(findings)
     payload = {"findings": review.findings, "outcome": outcome, "enabled": enabled}
     if not enabled:
         record_event(
             order,
             type="auto_review_off",
             actor=actor,
-            reason=_("Automatic review is off: the order waits for a person. %(summary)s") % {"summary": summary},
             payload=payload,
         )
         return order
-    record_event(order, type="auto_review", actor=actor, reason=summary, payload=payload)
+    record_event(order, type="auto_review", actor=actor, payload=payload)
     roles = {workflow.SYSTEM}
     if outcome == rules.PASS:
-        _move(order, S.APPROVED, "approve_order", actor, roles, event="approved", reason=_("Passed every rule."))
+        _move(order, S.APPROVED, "approve_order", actor, roles, event="approved", payload={"automatic": True})
         transaction.on_commit(lambda: after_approval(order.pk))
     elif outcome == rules.REJECT:
-        review.reject_code, review.reject_text = RejectReason.RULE, summary
+        review.reject_code, review.reject_text = RejectReason.RULE, ""  # the findings say why
         review.save(update_fields=["reject_code", "reject_text"])
         _move(
             order,
@@ -233,11 +231,10 @@ def auto_review(order_id: int, actor: Actor = SYSTEM) -> Order:
             actor,
             roles,
             event="rejected",
-            reason=summary,
-            payload={"code": RejectReason.RULE},
+            payload={"code": RejectReason.RULE, "automatic": True},
         )
     elif outcome == rules.HOLD:
-        _hold(order, actor, roles, summary, None)
+        _hold(order, actor, roles, "", None)  # no typed reason: the event says the rules held it
     return order
 
 
@@ -294,7 +291,6 @@ def reject_order(*, order_id: int, actor: Actor, reason_code: str, text: str = "
     review = review_of(order)
     review.reject_code, review.reject_text = reason_code, text.strip()
     review.save(update_fields=["reject_code", "reject_text"])
-    label = str(RejectReason(reason_code).label)
     _move(
         order,
         S.REJECTED,
@@ -302,7 +298,7 @@ def reject_order(*, order_id: int, actor: Actor, reason_code: str, text: str = "
         actor,
         roles,
         event="rejected",
-        reason=f"{label}: {text.strip()}" if text.strip() else label,
+        reason=text.strip(),
         payload={"code": reason_code, "stage": "finance" if order.status == S.PENDING_FINANCE else "review"},
     )
     return order
@@ -318,7 +314,7 @@ def _hold(order: Order, actor: Actor, roles: set[str], reason: str, release_at: 
         roles,
         event="held",
         reason=reason,
-        payload={"release_at": release_at.isoformat() if release_at else None},
+        payload={"release_at": release_at.isoformat() if release_at else None, "automatic": not reason},
     )
     OrderHold.objects.create(order=order, reason=reason, held_from=before, release_at=release_at)
 
@@ -503,7 +499,6 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
             actor,
             roles,
             event="awaiting_stock",
-            reason=_("Not enough stock: the order waits for a transfer or a receipt."),
             payload=payload,
         )
     elif actor.kind == "user":
@@ -512,10 +507,11 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
 
 
 @transaction.atomic
-def note_refusal(order_id: int, event: str, reason: str) -> None:
-    """Record on the timeline why automatic work left the order for a person."""
+def note_refusal(order_id: int, event: str, detail: str) -> None:
+    """Record on the timeline why automatic work left the order for a person (`detail`: the refusal's
+    message, already in the worker's language)."""
     order = lock_order(order_id)
-    record_event(order, type=event, actor=Actor.system("auto-confirm"), reason=reason)
+    record_event(order, type=event, actor=Actor.system("auto-confirm"), payload={"detail": detail})
 
 
 def retry_awaiting_stock(product_ids: set[int]) -> int:
@@ -759,7 +755,6 @@ def split_order(*, order_id: int, actor: Actor, mode: str, version: int | None =
         order,
         type="split",
         actor=actor,
-        reason=_("Split by warehouse.") if mode == "warehouse" else _("Split by availability: the rest ships later."),
         payload={"mode": mode, "orders": [c.number for c in children]},
     )
     return [order, *children]
@@ -809,7 +804,6 @@ def _split_off(
         type="split_from",
         actor=actor,
         status_to=child.status,
-        reason=_("Split from order %(number)s.") % {"number": order.number},
         payload={"from": order.number},
     )
     return child, amount

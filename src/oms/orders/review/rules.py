@@ -366,14 +366,6 @@ def needs_finance(findings: list[Finding]) -> bool:
     return any(f.fired and f.outcome == FINANCE for f in findings)
 
 
-def summary(findings: list[Finding]) -> str:
-    """One line for the timeline: how many rules ran, which fired and why."""
-    fired = [f for f in findings if f.fired]
-    head = str(_("%(ran)s rules ran, %(fired)s fired.")) % {"ran": len(findings), "fired": len(fired)}
-    parts = [f"{f.code}: {'; '.join(f.messages)}" for f in fired]
-    return " ".join([head, *parts])
-
-
 def _squash(text: str) -> str:
     return "".join((text or "").split()).lower()
 

@@ -26,3 +26,27 @@ def review_panel(context: Any, order: Any) -> dict[str, Any]:
         "shortages": list(order.shortages.filter(resolved_at=None).select_related("product")),
         "request": request,
     }
+
+
+@register.filter
+def actor_label(event: Any) -> str:
+    """{{ event|actor_label }}: who did it, in words (the system's parts translated)."""
+    from oms.core.actor import actor_label as label
+
+    return label(getattr(event, "actor_kind", ""), getattr(event, "actor_name", ""))
+
+
+@register.filter
+def class_label(code: str) -> str:
+    """{{ code|class_label }}: an order class in words."""
+    from oms.orders.events import class_labels
+
+    return class_labels([code])[0]
+
+
+@register.filter
+def rule_name(name: str) -> str:
+    """{{ rule.name|rule_name }}: a seeded classification rule's name in the reader's language."""
+    from oms.orders.rules import rule_name as shown
+
+    return shown(name)
