@@ -124,7 +124,11 @@ def test_old_rows_move_their_sentences_into_parameters():
         "auto": record_event(order, type="auto_review", actor=system, reason="10 rules ran, 1 fired. x: y"),
         "approved": record_event(order, type="approved", actor=system, reason="Passed every rule."),
         "rejected": record_event(
-            order, type="rejected", actor=person, reason="Address wrong or incomplete: 门牌号缺失", payload={"code": "address"}
+            order,
+            type="rejected",
+            actor=person,
+            reason="Address wrong or incomplete: 门牌号缺失",
+            payload={"code": "address"},
         ),
         "held": record_event(order, type="held", actor=system, reason="10 rules ran, 1 fired."),
         "released": record_event(order, type="stock_released", actor=person, reason="人工改仓：客户要求"),
