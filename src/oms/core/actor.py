@@ -68,11 +68,15 @@ def actor_label(kind: str, name: str) -> str:
     if kind == "system":
         word = _system_names().get(name or "system")
         return str(word) if word is not None else pgettext("actor", "System")
-    if not name:
-        return {
-            "user": pgettext("actor", "User"),
-            "channel": pgettext("actor", "Sales channel"),
-            "carrier": pgettext("actor", "Carrier"),
-            "customer": pgettext("actor", "Customer"),
-        }.get(kind, pgettext("actor", "System"))
-    return name
+    return name or actor_kind_label(kind)
+
+
+def actor_kind_label(kind: str) -> str:
+    from django.utils.translation import pgettext
+
+    return {
+        "user": pgettext("actor", "User"),
+        "channel": pgettext("actor", "Sales channel"),
+        "carrier": pgettext("actor", "Carrier"),
+        "customer": pgettext("actor", "Customer"),
+    }.get(kind, pgettext("actor", "System"))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oms.core.scoping import ScopedQuerySet, scope_of
 
@@ -220,6 +221,22 @@ class StockMove(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.product_id}@{self.warehouse_id} {self.quantity}"
 
+    @property
+    def ref_label(self) -> str:
+        """What the move belongs to, in words: "Order 126", "Transfer 3"."""
+        word = REF_TYPES.get(self.ref_type)
+        name = str(word) if word is not None else self.ref_type
+        return f"{name} {self.ref_id}" if self.ref_id is not None else name
+
+
+# StockMove.ref_type codes as words.
+REF_TYPES = {
+    "order": pgettext_lazy("stock move reference", "Order"),
+    "transfer": pgettext_lazy("stock move reference", "Transfer"),
+    "count": pgettext_lazy("stock move reference", "Stocktake"),
+    "import": pgettext_lazy("stock move reference", "Import"),
+}
+
 
 class ReservationState(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -248,7 +265,7 @@ class Reservation(models.Model):
         ordering = ["order", "pk"]
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
-        permissions = [("override_routing", "Can override the warehouse routing of an order")]
+        permissions = [("override_routing", _("Can override the warehouse routing of an order"))]
         indexes = [models.Index(fields=["order", "state"], name="reservation_order_state")]
 
     def __str__(self) -> str:
@@ -435,6 +452,7 @@ class TransferEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("transfer event")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -479,6 +497,7 @@ class CountLine(models.Model):
     book_at_post = models.IntegerField(_("on hand when posted"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("count line")
         ordering = ["count", "product__sku"]
         constraints = [models.UniqueConstraint(fields=["count", "product"], name="countline_unique")]
 

@@ -50,3 +50,44 @@ def rule_name(name: str) -> str:
     from oms.orders.rules import rule_name as shown
 
     return shown(name)
+
+
+@register.filter
+def source_label(code: str) -> str:
+    """{{ order.source|source_label }}: how the order arrived, in words."""
+    from oms.orders.choices import source_label as label
+
+    return label(code)
+
+
+@register.filter
+def payment_method_label(code: str) -> str:
+    """{{ order.payment_method|payment_method_label }}: a known payment method in words."""
+    from oms.orders.choices import payment_method_label as label
+
+    return label(code)
+
+
+@register.filter
+def param_label(key: str) -> str:
+    """{{ key|param_label }}: a review rule parameter's name in words."""
+    from oms.orders.review.rules import param_label as label
+
+    return label(key)
+
+
+@register.filter
+def rule_value(rule: Any) -> str:
+    """{{ rule|rule_value }}: a classification rule's value; order types and platforms as words."""
+    from oms.channels.models import Platform
+    from oms.orders.choices import OrderType
+    from oms.orders.models import RuleField
+
+    words: dict[str, Any] = {}
+    if rule.field == RuleField.ORDER_TYPE:
+        words = dict(OrderType.choices)
+    elif rule.field == RuleField.PLATFORM:
+        words = dict(Platform.choices)
+    if not words:
+        return str(rule.value)
+    return "、".join(str(words.get(v.strip(), v.strip())) for v in str(rule.value).split(","))
