@@ -77,7 +77,7 @@ def fill(area: str, source: Path) -> None:
                     e.msgstr = forms[0]
                 if "fuzzy" in e.flags:
                     e.flags.remove("fuzzy")
-                    e.previous_msgid = None
+                    e.previous_msgid = e.previous_msgctxt = e.previous_msgid_plural = None
         po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
         po.save(str(path))
 

@@ -25,14 +25,14 @@ VIEWER = "viewer"
 
 # role code -> (group name as stored, translatable label)
 ROLES: dict[str, tuple[str, object]] = {
-    ADMINISTRATOR: ("Administrator", _("Administrator")),
-    ORDER_CLERK: ("Order clerk", _("Order clerk")),
-    REVIEWER: ("Reviewer", _("Reviewer")),
-    FINANCE_REVIEWER: ("Finance reviewer", _("Finance reviewer")),
-    WAREHOUSE: ("Warehouse", _("Warehouse")),
-    LOGISTICS: ("Logistics", _("Logistics")),
-    CUSTOMER_SERVICE: ("Customer service", _("Customer service")),
-    VIEWER: ("Viewer", _("Viewer")),
+    ADMINISTRATOR: ("Administrator", pgettext_lazy("role", "Administrator")),
+    ORDER_CLERK: ("Order clerk", pgettext_lazy("role", "Order clerk")),
+    REVIEWER: ("Reviewer", pgettext_lazy("role", "Reviewer")),
+    FINANCE_REVIEWER: ("Finance reviewer", pgettext_lazy("role", "Finance reviewer")),
+    WAREHOUSE: ("Warehouse", pgettext_lazy("role", "Warehouse")),
+    LOGISTICS: ("Logistics", pgettext_lazy("role", "Logistics")),
+    CUSTOMER_SERVICE: ("Customer service", pgettext_lazy("role", "Customer service")),
+    VIEWER: ("Viewer", pgettext_lazy("role", "Viewer")),
 }
 GROUP_TO_ROLE = {name: code for code, (name, _label) in ROLES.items()}
 

@@ -241,7 +241,7 @@ REF_TYPES = {
 class ReservationState(models.TextChoices):
     ACTIVE = "active", _("Active")
     RELEASED = "released", _("Released")
-    SHIPPED = "shipped", _("Shipped")
+    SHIPPED = "shipped", pgettext_lazy("reservation", "Shipped")
 
 
 class Reservation(models.Model):
@@ -352,8 +352,12 @@ class ShippingCost(models.Model):
 class Lane(models.Model):
     """A transfer route between two warehouses with its cost per unit and lead time."""
 
-    source = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="lanes_out", verbose_name=_("from"))
-    destination = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="lanes_in", verbose_name=_("to"))
+    source = models.ForeignKey(
+        Warehouse, on_delete=models.CASCADE, related_name="lanes_out", verbose_name=pgettext_lazy("warehouse", "from")
+    )
+    destination = models.ForeignKey(
+        Warehouse, on_delete=models.CASCADE, related_name="lanes_in", verbose_name=pgettext_lazy("warehouse", "to")
+    )
     unit_cost = models.DecimalField(_("cost per unit"), max_digits=10, decimal_places=2)
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), default=2)
     active = models.BooleanField(_("active"), default=True)
@@ -376,7 +380,7 @@ class Lane(models.Model):
 
 class TransferStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("transfer", "Approved")
     DISPATCHED = "dispatched", _("Dispatched")
     RECEIVING = "receiving", _("Partly received")
     DONE = "done", _("Done")
@@ -415,8 +419,12 @@ class TransferPlan(models.Model):
 
 class TransferLine(models.Model):
     plan = models.ForeignKey(TransferPlan, on_delete=models.CASCADE, related_name="lines")
-    source = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
-    destination = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    source = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("warehouse", "from")
+    )
+    destination = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("warehouse", "to")
+    )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
     quantity = models.PositiveIntegerField(_("quantity"))
     received = models.PositiveIntegerField(_("received"), default=0)

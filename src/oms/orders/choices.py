@@ -2,10 +2,11 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrderStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("order status", "Received")
     INVALID = "invalid", _("Invalid (needs correction)")
     PENDING_REVIEW = "pending_review", _("Pending review")
     PENDING_FINANCE = "pending_finance", _("Pending finance review")

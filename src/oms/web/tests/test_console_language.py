@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from html.parser import HTMLParser
 from io import StringIO
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -32,12 +32,14 @@ ALLOWED = {
         "OMS API REST ERP CSV Excel PDF XLSX JSON HTML HTTP HTTPS URL Webhook SKU SKUs ID IP VIP QR SMTP TLS SSL",
         "Shopify WooCommerce Tmall Taobao JD Pinduoduo Douyin YouZan SF EMS ZTO YTO STO",
         "kg km cm mm CNY USD HKD TWD OpenAPI Swagger PostgreSQL SQLite Redis Huey HTMX UTC USB LED",
+        "ISO MOD Luhn STARTTLS YYMMDD YYYYMMDD",  # check-digit standards, a mail protocol, date patterns
         "English",  # the language switch names each language in its own words
         "admin consumer_key consumer_secret",  # Shopify's "Admin API"; WooCommerce's names for its keys
     )
     for w in line.split(" ")
 }
 PER_KIND = 2  # pages of each URL name to open
+TABS = {"group", "state", "show", "stage"}  # query parameters that pick a tab: each tab is a page of its own
 SKIP_PREFIXES = ("/api/", "/static/", "/i18n/", "/language/", "/accounts/logout", "/webhooks/", "/track/", "/admin/")
 LATIN = re.compile(r"[A-Za-z0-9_@.\-]+")
 HIDDEN_TAGS = {"script", "style", "template"}
@@ -127,11 +129,12 @@ def _crawl(client: Client, allowed: set[str]) -> tuple[dict[str, set[str]], int]
         if url in seen:
             continue
         seen.add(url)
+        path, _sep, query = url.partition("?")
         try:
-            match = resolve(url)
+            match = resolve(path)
         except Resolver404:
             continue
-        kind = match.view_name
+        kind = f"{match.view_name}?{query}"
         if per_kind[kind] >= PER_KIND:
             continue
         response = client.get(url)
@@ -146,10 +149,15 @@ def _crawl(client: Client, allowed: set[str]) -> tuple[dict[str, set[str]], int]
             found[url] = words
         for href in parser.links:
             parts = urlsplit(href)
-            if parts.scheme or parts.netloc or parts.query or not parts.path.startswith("/"):
+            path = parts.path or url.partition("?")[0]  # "?group=x" stays on this page
+            query = parse_qs(parts.query)
+            if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith(SKIP_PREFIXES):
                 continue
-            if not parts.path.startswith(SKIP_PREFIXES) and parts.path not in seen:
-                queue.append(parts.path)
+            if query and not (set(query) <= TABS and len(query) == 1):
+                continue  # searches, filters, exports, pagination: the same page again
+            target = f"{path}?{parts.query}" if query else path
+            if target not in seen:
+                queue.append(target)
     return found, pages
 
 
