@@ -4,7 +4,8 @@
     python scripts/i18n.py extract                 # refresh every area's zh_Hans/zh_Hant .po (make catalogs)
     python scripts/i18n.py missing [AREA]          # msgids still untranslated or fuzzy in zh_Hans
     python scripts/i18n.py fill AREA FILE.json     # {"msgid": "简体译文", ...} -> zh_Hans; zh_Hant drafted by
-                                                   # OpenCC (s2twp) where it is empty, for review;
+                                                   # OpenCC (s2twp) + oms.web.traditional where
+                                                   # it is empty, for review;
                                                    # an entry with a context: "context\u0004msgid"
 Plural entries take a list ["单数", "复数"] (Chinese uses one form; give the same twice).
 """
@@ -57,6 +58,8 @@ def key(entry: polib.POEntry) -> str:
 def fill(area: str, source: Path) -> None:
     import opencc
 
+    from oms.web import traditional
+
     converter = opencc.OpenCC("s2twp")
     table: dict[str, str | list[str]] = json.loads(source.read_text())
     for lang in ("zh_Hans", "zh_Hant"):
@@ -70,7 +73,7 @@ def fill(area: str, source: Path) -> None:
                     existing = e.msgstr_plural.get(0) if e.msgid_plural else e.msgstr
                     if existing and "fuzzy" not in e.flags:
                         continue
-                    forms = [converter.convert(f) for f in forms]
+                    forms = [traditional.fix(converter.convert(f)) for f in forms]
                 if e.msgid_plural:
                     e.msgstr_plural = {0: forms[0]}
                 else:

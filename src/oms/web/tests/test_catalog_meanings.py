@@ -9,7 +9,6 @@ wordings it produces that a Taiwan or Hong Kong operator would not write."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -17,35 +16,10 @@ import polib
 import pytest
 
 import oms
+from oms.web.traditional import artefacts, fix
 
 ROOT = Path(oms.__file__).resolve().parent
 CATALOGS = sorted(ROOT.glob("*/locale/*/LC_MESSAGES/django.po"))
-
-# Converter wordings -> what a person from Taiwan or Hong Kong writes.
-CONVERTER_ARTEFACTS = {
-    "稽核": "審核 (review), 稽核 is an audit",
-    "透過全部": "通過全部 (passed), 透過 means 'by way of'",
-    "透過檢查": "通過檢查",
-    "審核透過": "審核通過",
-    "未透過": "未通過",
-    "型別": "類型 (型別 is a programming language's type)",
-    "程式碼": "代碼 (程式碼 is source code)",
-    "平臺": "平台",
-    "賬": "帳 (帳號, 帳戶, 過帳)",
-    "郵編": "郵遞區號",
-    "郵箱": "電子郵件",
-    "引數": "參數 (引數 is a function argument)",
-    "發貨": "出貨",
-    "閾值": "門檻",
-    "當前": "目前",
-    "千克": "公斤",
-    "IP 地址": "IP 位址",
-    "後臺": "後台",
-    "許可權": "權限 (許可權 is a licence)",
-    "自定義": "自訂",
-    "校驗": "驗證, 檢查碼",
-    "對映": "對應",
-}
 
 
 def _entries(path: Path) -> list[polib.POEntry]:
@@ -89,7 +63,7 @@ def test_traditional_catalogs_read_as_written_in_taiwan_or_hong_kong():
             continue
         for e in _entries(path):
             for text in e.msgstr_plural.values() if e.msgid_plural else [e.msgstr]:
-                for wording, better in CONVERTER_ARTEFACTS.items():
-                    if re.search(re.escape(wording), text):
-                        found.append(f"{path.relative_to(ROOT).parts[0]}: {text!r} has {wording!r}: write {better}")
+                found += [
+                    f"{path.relative_to(ROOT).parts[0]}: {text!r}: write {fix(text)!r}" for _ in artefacts(text)[:1]
+                ]
     assert not found, "\n".join(found)
