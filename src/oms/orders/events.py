@@ -74,7 +74,9 @@ MESSAGES: dict[str, Template] = {
     EventType.HELD: lambda p: _("Held by the review rules.") if p.get("automatic") else None,
     EventType.CONFIRMED: lambda p: _("Tracking number %(tracking_number)s.") if p.get("tracking_number") else None,
     EventType.AWAITING_STOCK: _("Not enough stock: the order waits for a transfer or a receipt."),
-    EventType.AUTO_CONFIRM_REFUSED: lambda p: _("It needs a person: %(detail)s") if p.get("detail") else None,
+    EventType.AUTO_CONFIRM_REFUSED: lambda p: (
+        REFUSALS.get(p.get("refusal", "")) or (_("It needs a person: %(detail)s") if p.get("detail") else None)
+    ),
     EventType.CANCELLED: lambda p: _("Cancelled on the platform.") if p.get("on_platform") else None,
     EventType.MERGED: _("Shipment group %(group)s: %(orders)s."),
     EventType.SPLIT: lambda p: (
@@ -97,6 +99,24 @@ MESSAGES: dict[str, Template] = {
     EventType.STOCK_RELEASED: _("%(units)s units given back to stock."),
     EventType.STOCK_SHIPPED: _("%(units)s units left the warehouse."),
 }
+
+
+# Why automatic work could not go on (oms.orders.review.actions.ActionRefused codes); the problems of
+# "checks_failed" are listed as the event's detail lines.
+REFUSALS: dict[str, Promise] = {
+    "checks_failed": _("The order no longer passes the checks."),
+    "no_warehouse": _("No active warehouse delivers to %(province)s."),
+    "too_heavy": _("The parcel weighs %(weight)s kg, more than the %(limit)s kg a shipment may weigh."),
+}
+
+
+def refusal_text(code: str, params: dict[str, Any]) -> str:
+    """A refusal in the current language, its problems (if any) after it."""
+    from oms.orders import rules as intake_rules
+
+    text = str(REFUSALS[code]) % params
+    problems = [intake_rules.Problem.from_dict(p).message for p in params.get("problems") or []]
+    return " ".join([text, *problems])
 
 
 def is_declared(type: str) -> bool:

@@ -28,7 +28,7 @@ from oms.orders import rules as intake_rules
 from oms.orders import workflow
 from oms.orders.actions import StaleVersion, lock_order
 from oms.orders.choices import OrderStatus as S
-from oms.orders.events import record_event
+from oms.orders.events import record_event, refusal_text
 from oms.orders.models import NumberSequence, Order, OrderLine
 from oms.orders.review import rules, tracking
 from oms.orders.review.models import (
@@ -50,9 +50,12 @@ __all__ = ["StaleVersion", "ActionRefused"]
 class ActionRefused(Exception):
     """The action is allowed but cannot be done now (a check failed); nothing was changed."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, code: str = "", params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # What a timeline keeps of it: a refusal code of oms.orders.events.REFUSALS and its parameters,
+        # so that it reads in the reader's language later.
+        self.code, self.params = code, params or {}
 
     def __str__(self) -> str:
         return self.message
@@ -383,7 +386,7 @@ def after_approval(order_id: int) -> None:
 # --- confirmation -----------------------------------------------------------------------------
 
 
-def recheck_problems(order: Order) -> list[str]:
+def recheck_problems(order: Order) -> list[intake_rules.Problem]:
     """The intake checks again, on the order as held now (nothing saved)."""
     from oms.orders.intake import draft_from_order
     from oms.system import params
@@ -399,27 +402,32 @@ def recheck_problems(order: Order) -> list[str]:
         tolerance=Decimal(str(params.get("workflow.amount_tolerance"))),
         require_id_card=bool(params.get("workflow.require_id_card")),
     )
-    return [p.message for p in problems]
+    return problems
 
 
-def delivery_problem(order: Order) -> str:
-    """Empty when an active warehouse delivers to the order's province and the parcel is not too
-    heavy; else what is wrong."""
+def delivery_refusal(order: Order) -> tuple[str, dict[str, Any]] | None:
+    """None when an active warehouse delivers to the order's province and the parcel is not too
+    heavy; else the refusal code (oms.orders.events.REFUSALS) and its parameters."""
     from oms.inventory import routing
     from oms.inventory.models import Warehouse
     from oms.system import params
 
     if not any(w.covers(order.province) for w in Warehouse.objects.filter(active=True)):
-        return _("No active warehouse delivers to %(province)s.") % {"province": order.province or "—"}
+        return "no_warehouse", {"province": order.province or "—"}
     items = routing.expand_lines(list(order.lines.all()))
     weight = sum((it.weight_kg * it.quantity for it in items), Decimal("0"))
     limit = Decimal(str(params.get("workflow.max_parcel_weight_kg")))
     if limit and weight > limit:
-        return _("The parcel weighs %(weight)s kg, more than the %(limit)s kg a shipment may weigh.") % {
-            "weight": weight.quantize(Decimal("0.001")),
-            "limit": limit,
-        }
-    return ""
+        return "too_heavy", {"weight": str(weight.quantize(Decimal("0.001"))), "limit": str(limit)}
+    return None
+
+
+def delivery_problem(order: Order) -> str:
+    """Empty when the order can be delivered; else what is wrong, in the current language."""
+    from oms.orders.events import refusal_text
+
+    refusal = delivery_refusal(order)
+    return refusal_text(*refusal) if refusal else ""
 
 
 def _record_shortages(order: Order, shortages: dict[int, int]) -> None:
@@ -460,10 +468,11 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
     _check_version(order, version)
     problems = recheck_problems(order)
     if problems:
-        raise ActionRefused(_("The order no longer passes the checks: %(problems)s") % {"problems": " ".join(problems)})
-    problem = delivery_problem(order)
-    if problem:
-        raise ActionRefused(problem)
+        found = {"problems": [p.as_dict() for p in problems]}
+        raise ActionRefused(refusal_text("checks_failed", found), code="checks_failed", params=found)
+    refusal = delivery_refusal(order)
+    if refusal:
+        raise ActionRefused(refusal_text(*refusal), code=refusal[0], params=refusal[1])
     decision = routing.decide_for_order(order)
     reserved = False
     if decision.feasible:
@@ -507,11 +516,12 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
 
 
 @transaction.atomic
-def note_refusal(order_id: int, event: str, detail: str) -> None:
-    """Record on the timeline why automatic work left the order for a person (`detail`: the refusal's
-    message, already in the worker's language)."""
+def note_refusal(order_id: int, event: str, refusal: ActionRefused) -> None:
+    """Record on the timeline why automatic work left the order for a person: the refusal's code and
+    parameters (its words are built when shown), or, for a refusal without a code, its message."""
     order = lock_order(order_id)
-    record_event(order, type=event, actor=Actor.system("auto-confirm"), payload={"detail": detail})
+    payload = {"refusal": refusal.code, **refusal.params} if refusal.code else {"detail": refusal.message}
+    record_event(order, type=event, actor=Actor.system("auto-confirm"), payload=payload)
 
 
 def retry_awaiting_stock(product_ids: set[int]) -> int:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from oms.core.actor import Actor
 from oms.inventory.models import Reservation, Stock
@@ -308,7 +308,11 @@ def test_auto_confirm_refused_by_the_delivery_check_is_noted_for_a_person(django
         o = actions.auto_review(h.order().pk)
     o.refresh_from_db()
     assert o.status == "approved"
-    assert "No active warehouse" in events.render(o.events.get(type="auto_confirm_refused")).message
+    refused = o.events.get(type="auto_confirm_refused")
+    assert refused.payload["refusal"] == "no_warehouse"  # a code and its parameters, no sentence
+    assert "No active warehouse" in events.render(refused).message
+    with translation.override("zh-hant"):
+        assert events.render(refused).message.startswith("沒有")
 
 
 def test_bulk_intake_reviews_every_order_in_chunks_and_a_single_order_at_once(
