@@ -424,8 +424,6 @@ def delivery_refusal(order: Order) -> tuple[str, dict[str, Any]] | None:
 
 def delivery_problem(order: Order) -> str:
     """Empty when the order can be delivered; else what is wrong, in the current language."""
-    from oms.orders.events import refusal_text
-
     refusal = delivery_refusal(order)
     return refusal_text(*refusal) if refusal else ""
 
