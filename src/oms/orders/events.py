@@ -220,22 +220,27 @@ def _display_params(payload: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _field_labels() -> dict[str, str]:
+def _order_fields() -> dict[str, Any]:
     from oms.orders.models import Order
 
-    return {f.name: str(f.verbose_name) for f in Order._meta.get_fields() if hasattr(f, "verbose_name")}
+    return {f.name: f for f in Order._meta.get_fields() if hasattr(f, "verbose_name")}
 
 
 def change_rows(payload: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """field label, before, after; a value of a field with choices (order type, payment status) as words."""
     changes = payload.get("changes")
     if not isinstance(changes, dict):
         return []
-    names = _field_labels()
-    return [
-        (names.get(k, gettext("Other field")), str(v[0]), str(v[1]))
-        for k, v in changes.items()
-        if isinstance(v, list | tuple) and len(v) == 2
-    ]
+    fields = _order_fields()
+    rows = []
+    for name, change in changes.items():
+        if not (isinstance(change, list | tuple) and len(change) == 2):
+            continue
+        field = fields.get(name)
+        words = {str(k): str(v) for k, v in getattr(field, "flatchoices", None) or []}
+        label = str(field.verbose_name) if field is not None else gettext("Other field")
+        rows.append((label, words.get(str(change[0]), str(change[0])), words.get(str(change[1]), str(change[1]))))
+    return rows
 
 
 def detail_lines(payload: dict[str, Any]) -> list[tuple[str, str]]:

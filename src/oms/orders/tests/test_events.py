@@ -111,8 +111,8 @@ def test_review_findings_and_changes_render_as_words_not_dicts():
     assert shown.details and all("{" not in label + value for label, value in shown.details)
     assert any("请周末送货" in value for _label, value in shown.details)
     with translation.override("zh-hans"):
-        rows = events.change_rows({"changes": {"customer_name": ["张三", "李四"]}})
-    assert rows == [("客户姓名", "张三", "李四")]
+        rows = events.change_rows({"changes": {"customer_name": ["张三", "李四"], "order_type": ["normal", "presale"]}})
+    assert rows == [("客户姓名", "张三", "李四"), ("订单类型", "普通", "预售")]
 
 
 @pytest.mark.django_db
