@@ -117,7 +117,7 @@ def test_review_findings_and_changes_render_as_words_not_dicts():
 
 @pytest.mark.django_db
 def test_old_rows_move_their_sentences_into_parameters():
-    migration = importlib.import_module("oms.orders.migrations.0012_event_words")
+    migration = importlib.import_module("oms.orders.migrations.0013_event_words")
     order = h.order()
     system, person = Actor.system("review"), Actor(kind="user", name="amy")
     rows = {

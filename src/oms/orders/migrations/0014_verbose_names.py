@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0012_event_words'),
+        ('orders', '0013_event_words'),
     ]
 
     operations = [

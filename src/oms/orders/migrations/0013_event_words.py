@@ -79,6 +79,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0011_order_count_month")]
+    dependencies = [("orders", "0012_order_updated_at_index")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
