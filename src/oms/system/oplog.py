@@ -26,6 +26,14 @@ ACTIONS: dict[str, Any] = {
     "role.permissions": _("Role permissions changed"),
     "parameters.save": _("Parameters saved"),
     "parameters.restore": _("Parameters restored"),
+    "parameters.secrets_reencrypted": _("Secret parameters re-encrypted"),
+    "channel.created": _("Channel created"),
+    "channel.updated": _("Channel changed"),
+    "channel.secret_rotated": _("Channel webhook secret replaced"),
+    "channel.secrets_reencrypted": _("Channel secrets re-encrypted"),
+    "channel.mapping": _("Channel column mapping changed"),
+    "sku_mapping.saved": _("SKU mapping saved"),
+    "sku_mapping.deleted": _("SKU mapping deleted"),
     "notifications.test_email": _("Test email sent"),
     "backup.create": _("Backup taken"),
     "backup.failed": _("Backup failed"),
@@ -63,6 +71,8 @@ ACTION_GROUPS: dict[str, Any] = {
     "backup": pgettext_lazy("operation log", "Backups"),
     "accounts": pgettext_lazy("operation log", "Sign-in and API"),
     "review_rule": pgettext_lazy("operation log", "Review rules"),
+    "channel": pgettext_lazy("operation log", "Channels"),
+    "sku_mapping": pgettext_lazy("operation log", "SKU mappings"),
     "blacklist": pgettext_lazy("operation log", "Blacklist"),
     "inventory": pgettext_lazy("operation log", "Inventory"),
 }
@@ -98,6 +108,9 @@ DETAIL_KEYS: dict[str, Any] = {
     "per_kg": pgettext_lazy("operation log", "Per kg"),
     "component": pgettext_lazy("operation log", "Component"),
     "secret": pgettext_lazy("operation log", "Secret"),
+    "keys": pgettext_lazy("operation log", "Parameters"),
+    "fields": pgettext_lazy("operation log", "Fields"),
+    "mapping": pgettext_lazy("operation log", "Column mapping"),
 }
 
 
