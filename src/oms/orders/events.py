@@ -85,17 +85,15 @@ MESSAGES: dict[str, Template] = {
         else _("Split by availability, the rest ships later: %(orders)s.")
     ),
     EventType.SPLIT_FROM: _("Split from order %(from)s."),
+    # No warehouse names: a reader limited to some warehouses must not learn of the others.
     EventType.STOCK_RESERVED: lambda p: (
         _(
             "No single warehouse that delivers to this address has every line in stock; "
-            "shipping in %(parcels)s parcels from %(warehouses)s."
+            "shipping in %(parcels)s parcels."
         )
-        if len(p.get("warehouses") or []) > 1
-        else _("Reserved in %(warehouses)s.")
-        if p.get("warehouses")
+        if (p.get("parcels") or 0) > 1
         else None
     ),
-    EventType.ROUTING_OVERRIDDEN: lambda p: _("Reserved in %(warehouses)s.") if p.get("warehouses") else None,
     EventType.STOCK_RELEASED: _("%(units)s units given back to stock."),
     EventType.STOCK_SHIPPED: _("%(units)s units left the warehouse."),
 }
