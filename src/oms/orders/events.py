@@ -87,10 +87,7 @@ MESSAGES: dict[str, Template] = {
     EventType.SPLIT_FROM: _("Split from order %(from)s."),
     # No warehouse names: a reader limited to some warehouses must not learn of the others.
     EventType.STOCK_RESERVED: lambda p: (
-        _(
-            "No single warehouse that delivers to this address has every line in stock; "
-            "shipping in %(parcels)s parcels."
-        )
+        _("No single warehouse that delivers to this address has every line in stock; shipping in %(parcels)s parcels.")
         if (p.get("parcels") or 0) > 1
         else None
     ),
