@@ -4,7 +4,9 @@
     python scripts/i18n.py extract                 # refresh every area's zh_Hans/zh_Hant .po (make catalogs)
     python scripts/i18n.py missing [AREA]          # msgids still untranslated or fuzzy in zh_Hans
     python scripts/i18n.py fill AREA FILE.json     # {"msgid": "简体译文", ...} -> zh_Hans; zh_Hant drafted by
-                                                   # OpenCC (s2twp) where it is empty, for review
+                                                   # OpenCC (s2twp) + oms.web.traditional where
+                                                   # it is empty, for review;
+                                                   # an entry with a context: "context\u0004msgid"
 Plural entries take a list ["单数", "复数"] (Chinese uses one form; give the same twice).
 """
 
@@ -45,11 +47,18 @@ def missing(areas: list[str]) -> None:
             continue
         po = polib.pofile(str(path))
         for e in po.untranslated_entries() + po.fuzzy_entries():
-            print(json.dumps({"area": area, "msgid": e.msgid, "plural": e.msgid_plural or None}, ensure_ascii=False))
+            print(json.dumps({"area": area, "msgid": key(e), "plural": e.msgid_plural or None}, ensure_ascii=False))
+
+
+def key(entry: polib.POEntry) -> str:
+    """The JSON key of an entry: its msgid, or "context\u0004msgid" for one with a context (pgettext)."""
+    return f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
 
 
 def fill(area: str, source: Path) -> None:
     import opencc
+
+    from oms.web import traditional
 
     converter = opencc.OpenCC("s2twp")
     table: dict[str, str | list[str]] = json.loads(source.read_text())
@@ -57,21 +66,21 @@ def fill(area: str, source: Path) -> None:
         path = po_path(area, lang)
         po = polib.pofile(str(path))
         for e in po:
-            if e.msgid in table:
-                value = table[e.msgid]
+            if key(e) in table:
+                value = table[key(e)]
                 forms = value if isinstance(value, list) else [value]
                 if lang == "zh_Hant":
                     existing = e.msgstr_plural.get(0) if e.msgid_plural else e.msgstr
                     if existing and "fuzzy" not in e.flags:
                         continue
-                    forms = [converter.convert(f) for f in forms]
+                    forms = [traditional.fix(converter.convert(f)) for f in forms]
                 if e.msgid_plural:
                     e.msgstr_plural = {0: forms[0]}
                 else:
                     e.msgstr = forms[0]
                 if "fuzzy" in e.flags:
                     e.flags.remove("fuzzy")
-                    e.previous_msgid = None
+                    e.previous_msgid = e.previous_msgctxt = e.previous_msgid_plural = None
         po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
         po.save(str(path))
 

@@ -27,6 +27,7 @@ class PasswordHistory(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("password history")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

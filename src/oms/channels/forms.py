@@ -114,5 +114,7 @@ class ColumnMappingForm(forms.Form):
                 required=False,
                 initial=(mapping or {}).get(col.key, ""),
                 help_text=col.key,
-                widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": col.key}),
+                widget=forms.TextInput(
+                    attrs={"class": "form-control form-control-sm", "placeholder": col.key, "translate": "no"}
+                ),
             )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oms.core import crypto
 from oms.core.scoping import ScopedQuerySet
@@ -206,7 +207,7 @@ class ImportJob(models.Model):
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     last_row = models.PositiveIntegerField(default=0, help_text="Row number the last saved batch ended on.")
-    total_orders = models.PositiveIntegerField(_("orders"), default=0)
+    total_orders = models.PositiveIntegerField(pgettext_lazy("count", "orders"), default=0)
     processed_orders = models.PositiveIntegerField(_("orders processed"), default=0)
     imported = models.PositiveIntegerField(_("imported"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)

@@ -43,3 +43,40 @@ class Actor:
 def client_ip(request: Any) -> str | None:
     # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
     return request.META.get("REMOTE_ADDR")
+
+
+def _system_names() -> dict[str, Any]:
+    from django.utils.translation import gettext_lazy as _
+    from django.utils.translation import pgettext_lazy
+
+    return {
+        "system": pgettext_lazy("actor", "System"),
+        "auto-confirm": _("Automatic confirmation"),
+        "cli": _("Command line"),
+        "demo": _("Demo data"),
+        "merge rule": _("Merge rule"),
+        "review": _("Automatic review"),
+        "scheduler": _("Scheduler"),
+        "stock": _("Stock update"),
+    }
+
+
+def actor_label(kind: str, name: str) -> str:
+    """Who did it, as a person reads it: a user's name as is, the system's parts in words."""
+    from django.utils.translation import pgettext
+
+    if kind == "system":
+        word = _system_names().get(name or "system")
+        return str(word) if word is not None else pgettext("actor", "System")
+    return name or actor_kind_label(kind)
+
+
+def actor_kind_label(kind: str) -> str:
+    from django.utils.translation import pgettext
+
+    return {
+        "user": pgettext("actor", "User"),
+        "channel": pgettext("actor", "Sales channel"),
+        "carrier": pgettext("actor", "Carrier"),
+        "customer": pgettext("actor", "Customer"),
+    }.get(kind, pgettext("actor", "System"))

@@ -6,6 +6,7 @@ class ConsoleAccess(models.Model):
     """Holds the permissions that open each console module; it has no table."""
 
     class Meta:
+        verbose_name = _("console access")
         managed = False
         default_permissions = ()
         permissions = [

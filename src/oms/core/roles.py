@@ -12,6 +12,7 @@ import importlib
 from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ADMINISTRATOR = "administrator"
 ORDER_CLERK = "order_clerk"
@@ -24,14 +25,14 @@ VIEWER = "viewer"
 
 # role code -> (group name as stored, translatable label)
 ROLES: dict[str, tuple[str, object]] = {
-    ADMINISTRATOR: ("Administrator", _("Administrator")),
-    ORDER_CLERK: ("Order clerk", _("Order clerk")),
-    REVIEWER: ("Reviewer", _("Reviewer")),
-    FINANCE_REVIEWER: ("Finance reviewer", _("Finance reviewer")),
-    WAREHOUSE: ("Warehouse", _("Warehouse")),
-    LOGISTICS: ("Logistics", _("Logistics")),
-    CUSTOMER_SERVICE: ("Customer service", _("Customer service")),
-    VIEWER: ("Viewer", _("Viewer")),
+    ADMINISTRATOR: ("Administrator", pgettext_lazy("role", "Administrator")),
+    ORDER_CLERK: ("Order clerk", pgettext_lazy("role", "Order clerk")),
+    REVIEWER: ("Reviewer", pgettext_lazy("role", "Reviewer")),
+    FINANCE_REVIEWER: ("Finance reviewer", pgettext_lazy("role", "Finance reviewer")),
+    WAREHOUSE: ("Warehouse", pgettext_lazy("role", "Warehouse")),
+    LOGISTICS: ("Logistics", pgettext_lazy("role", "Logistics")),
+    CUSTOMER_SERVICE: ("Customer service", pgettext_lazy("role", "Customer service")),
+    VIEWER: ("Viewer", pgettext_lazy("role", "Viewer")),
 }
 GROUP_TO_ROLE = {name: code for code, (name, _label) in ROLES.items()}
 
@@ -103,3 +104,45 @@ for _role in [CUSTOMER_SERVICE]:
     GRANTS[_role].append("core.access_support")
 for _role in _ALL_STAFF:  # each sees the alerts of the modules it opens (monitoring.kinds)
     GRANTS[_role].append("core.access_monitoring")
+
+
+# Django keeps a permission's name in English in the database; these build it in the reader's language.
+_DEFAULT_PERMISSIONS = {
+    "add": pgettext_lazy("permission", "Can add %(model)s"),
+    "change": pgettext_lazy("permission", "Can change %(model)s"),
+    "delete": pgettext_lazy("permission", "Can delete %(model)s"),
+    "view": pgettext_lazy("permission", "Can view %(model)s"),
+}
+AREA_LABELS = {
+    "auth": pgettext_lazy("area", "Users and roles"),
+    "core": pgettext_lazy("area", "Console modules"),
+    "accounts": pgettext_lazy("area", "Sign-in and API"),
+    "system": pgettext_lazy("area", "Settings"),
+    "channels": pgettext_lazy("area", "Channels"),
+    "orders": pgettext_lazy("area", "Orders"),
+    "inventory": pgettext_lazy("area", "Inventory"),
+    "logistics": pgettext_lazy("area", "Logistics"),
+    "monitoring": pgettext_lazy("area", "Monitoring"),
+    "support": pgettext_lazy("area", "Customer service"),
+}
+
+
+def area_label(app_label: str) -> str:
+    word = AREA_LABELS.get(app_label)
+    return str(word) if word is not None else app_label
+
+
+def permission_label(perm: object) -> str:
+    """A permission as words: the model's declared (translated) name for a custom permission,
+    "Can add <model>" etc. for Django's four, built from the model's translated verbose name."""
+    content_type = getattr(perm, "content_type", None)
+    codename = str(getattr(perm, "codename", ""))
+    model = content_type.model_class() if content_type is not None else None
+    if model is not None:
+        for code, name in getattr(model._meta, "permissions", []):
+            if code == codename:
+                return str(_(name) if isinstance(name, str) else name)
+        action, _sep, rest = codename.partition("_")
+        if action in _DEFAULT_PERMISSIONS and rest == model._meta.model_name:
+            return str(_DEFAULT_PERMISSIONS[action]) % {"model": model._meta.verbose_name}
+    return str(getattr(perm, "name", codename))

@@ -121,15 +121,6 @@ def active_reservations(order_id: int) -> list[Reservation]:
     return list(Reservation.objects.filter(order_id=order_id, state=ReservationState.ACTIVE).order_by("pk"))
 
 
-def split_reason(decision: routing.Decision, codes: dict[int, str]) -> str:
-    if not decision.split:
-        return ""
-    return _(
-        "No single warehouse that delivers to this address has every line in stock; "
-        "shipping in %(parcels)s parcels from %(warehouses)s."
-    ) % {"parcels": decision.parcels, "warehouses": ", ".join(codes.get(w, str(w)) for w in decision.warehouse_ids)}
-
-
 # The order columns a reservation needs, the channel code for its routing policy, and whether it already
 # holds stock, in one statement (the hot path of every confirmation).
 _ORDER_SQL = (
@@ -234,7 +225,7 @@ def reserve_for_order(
         type=event_type,
         actor=actor,
         payload=payload,
-        reason=reason if reason is not None else split_reason(decision, codes),
+        reason=reason or "",
     )
     if decision.warehouse_ids and order.warehouse_id != decision.warehouse_ids[0]:
         sql.execute("UPDATE orders_order SET warehouse_id = %s WHERE id = %s", [decision.warehouse_ids[0], order.pk])
@@ -323,7 +314,7 @@ def override_routing(order_id: int, actor: Actor, line_warehouses: dict[int, int
                 _("%(warehouse)s does not deliver to %(province)s.")
                 % {"warehouse": w.code, "province": order.province or "-"}
             )
-    release_for_order(order_id, actor, reason=_("Routing overridden: %(reason)s") % {"reason": reason})
+    release_for_order(order_id, actor, reason=reason)
     decision = routing.Decision(
         policy="manual", feasible=True, allocations=allocations, warehouse_ids=warehouse_ids, method="manual"
     )

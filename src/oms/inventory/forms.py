@@ -1,6 +1,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oms.core.validators import INT_MAX
 from oms.inventory.models import Location, Product, Warehouse
@@ -92,8 +93,8 @@ class ThresholdForm(UserWarehouses, Bootstrap, forms.Form):
 
 
 class LaneForm(UserWarehouses, Bootstrap, forms.Form):
-    source = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("From"))
-    destination = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("To"))
+    source = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=pgettext_lazy("warehouse", "From"))
+    destination = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=pgettext_lazy("warehouse", "To"))
     unit_cost = forms.DecimalField(label=_("Cost per unit"), min_value=0, max_digits=10, decimal_places=2)
     lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, max_value=365)
 
@@ -106,8 +107,8 @@ class LaneForm(UserWarehouses, Bootstrap, forms.Form):
 
 class TransferLineForm(UserWarehouses, Bootstrap, forms.Form):
     sku = ProductField(label=_("SKU"), max_length=100)
-    source = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("From"))
-    destination = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=_("To"))
+    source = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=pgettext_lazy("warehouse", "From"))
+    destination = forms.ModelChoiceField(Warehouse.objects.filter(active=True), label=pgettext_lazy("warehouse", "To"))
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=INT_MAX)
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oms.core.scoping import ScopedQuerySet, scope_of
 
@@ -220,11 +221,27 @@ class StockMove(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.product_id}@{self.warehouse_id} {self.quantity}"
 
+    @property
+    def ref_label(self) -> str:
+        """What the move belongs to, in words: "Order 126", "Transfer 3"."""
+        word = REF_TYPES.get(self.ref_type)
+        name = str(word) if word is not None else self.ref_type
+        return f"{name} {self.ref_id}" if self.ref_id is not None else name
+
+
+# StockMove.ref_type codes as words.
+REF_TYPES = {
+    "order": pgettext_lazy("stock move reference", "Order"),
+    "transfer": pgettext_lazy("stock move reference", "Transfer"),
+    "count": pgettext_lazy("stock move reference", "Stocktake"),
+    "import": pgettext_lazy("stock move reference", "Import"),
+}
+
 
 class ReservationState(models.TextChoices):
     ACTIVE = "active", _("Active")
     RELEASED = "released", _("Released")
-    SHIPPED = "shipped", _("Shipped")
+    SHIPPED = "shipped", pgettext_lazy("reservation", "Shipped")
 
 
 class Reservation(models.Model):
@@ -248,7 +265,7 @@ class Reservation(models.Model):
         ordering = ["order", "pk"]
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
-        permissions = [("override_routing", "Can override the warehouse routing of an order")]
+        permissions = [("override_routing", _("Can override the warehouse routing of an order"))]
         indexes = [models.Index(fields=["order", "state"], name="reservation_order_state")]
 
     def __str__(self) -> str:
@@ -303,8 +320,12 @@ class ShippingCost(models.Model):
 class Lane(models.Model):
     """A transfer route between two warehouses with its cost per unit and lead time."""
 
-    source = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="lanes_out", verbose_name=_("from"))
-    destination = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="lanes_in", verbose_name=_("to"))
+    source = models.ForeignKey(
+        Warehouse, on_delete=models.CASCADE, related_name="lanes_out", verbose_name=pgettext_lazy("warehouse", "from")
+    )
+    destination = models.ForeignKey(
+        Warehouse, on_delete=models.CASCADE, related_name="lanes_in", verbose_name=pgettext_lazy("warehouse", "to")
+    )
     unit_cost = models.DecimalField(_("cost per unit"), max_digits=10, decimal_places=2)
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), default=2)
     active = models.BooleanField(_("active"), default=True)
@@ -327,7 +348,7 @@ class Lane(models.Model):
 
 class TransferStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("transfer", "Approved")
     DISPATCHED = "dispatched", _("Dispatched")
     RECEIVING = "receiving", _("Partly received")
     DONE = "done", _("Done")
@@ -366,8 +387,12 @@ class TransferPlan(models.Model):
 
 class TransferLine(models.Model):
     plan = models.ForeignKey(TransferPlan, on_delete=models.CASCADE, related_name="lines")
-    source = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
-    destination = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    source = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("warehouse", "from")
+    )
+    destination = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("warehouse", "to")
+    )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
     quantity = models.PositiveIntegerField(_("quantity"))
     received = models.PositiveIntegerField(_("received"), default=0)
@@ -403,6 +428,7 @@ class TransferEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("transfer event")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -447,6 +473,7 @@ class CountLine(models.Model):
     book_at_post = models.IntegerField(_("on hand when posted"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("count line")
         ordering = ["count", "product__sku"]
         constraints = [models.UniqueConstraint(fields=["count", "product"], name="countline_unique")]
 

@@ -71,8 +71,9 @@ register(
         "json",
         {},
         _("Routing policy per channel"),
-        _('JSON mapping of channel code to policy, e.g. {"tmall": "nearest"}.'),
+        _("JSON mapping of channel code to policy (the policies below)."),
         validator=_validate_policies,
+        legend=lambda: list(ROUTING_POLICIES),
     ),
     Param(
         "inventory.cost_per_100km",

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from oms.core import bounded, validators
@@ -510,11 +510,11 @@ EVENT_LABELS = {
     "line_edited": gettext_lazy("Line changed"),
     "line_added": gettext_lazy("Line added"),
     "line_removed": gettext_lazy("Line removed"),
-    "approve_transfer": gettext_lazy("Approved"),
+    "approve_transfer": pgettext_lazy("transfer event", "Approved"),
     "reopen_transfer": gettext_lazy("Back to draft"),
     "cancel_transfer": gettext_lazy("Cancelled"),
     "dispatch_transfer": gettext_lazy("Dispatched"),
-    "receive_transfer": gettext_lazy("Received"),
+    "receive_transfer": pgettext_lazy("transfer event", "Received"),
     "close_transfer": gettext_lazy("Closed with difference"),
 }
 

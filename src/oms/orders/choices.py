@@ -2,10 +2,11 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrderStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("order status", "Received")
     INVALID = "invalid", _("Invalid (needs correction)")
     PENDING_REVIEW = "pending_review", _("Pending review")
     PENDING_FINANCE = "pending_finance", _("Pending finance review")
@@ -58,3 +59,33 @@ class PaymentStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     REFUNDED = "refunded", _("Refunded")
     PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+
+
+# How an order arrived (Order.source): a delivery kind, the API, the console, a split, the demo.
+SOURCES = {
+    "webhook": _("Platform push (webhook)"),
+    "pull": _("Pulled from the platform"),
+    "file": _("File import"),
+    "api": _("REST API"),
+    "manual": _("Entered by hand"),
+    "split": _("Split from another order"),
+    "demo": _("Demo data"),
+}
+# Payment methods we know by code; any other is shown as the platform wrote it.
+PAYMENT_METHODS = {
+    "alipay": _("Alipay"),
+    "wechat": _("WeChat Pay"),
+    "card": _("Bank card"),
+    "cod": _("Cash on delivery"),
+    "cash_on_delivery": _("Cash on delivery"),
+}
+
+
+def source_label(code: str) -> str:
+    word = SOURCES.get(code)
+    return str(word) if word is not None else code
+
+
+def payment_method_label(code: str) -> str:
+    word = PAYMENT_METHODS.get((code or "").strip().lower())
+    return str(word) if word is not None else code

@@ -29,6 +29,7 @@ from oms.monitoring.subjects import Subject
 from oms.orders import hooks, rules, workflow
 from oms.orders.bulk import Row, insert_rows, new_instance, select_where_in
 from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
+from oms.orders.events import ensure_declared
 from oms.orders.models import (
     ClassificationRule,
     NumberSequence,
@@ -606,18 +607,16 @@ def _new_order(ctx: Context, p: Prepared, external_id: str, number: str) -> Orde
     return new_instance(Order, values, channel=ctx.channel)
 
 
-def _event(
-    ctx: Context, order: Order, type: str, status_from: str, status_to: str, payload: dict[str, Any], reason: str = ""
-) -> Row:
+def _event(ctx: Context, order: Order, type: str, status_from: str, status_to: str, payload: dict[str, Any]) -> Row:
     return Row(
         order_id=order.pk,
-        type=type,
+        type=ensure_declared(type),
         status_from=status_from,
         status_to=status_to,
         actor_kind=ctx.actor.kind,
         actor_user_id=ctx.actor.user_id,
         actor_name=ctx.actor.name[:150],
-        reason=reason,
+        reason="",
         payload={"source": ctx.source, "delivery_id": ctx.delivery_id, **payload},
     )
 
@@ -691,9 +690,9 @@ def _cancel_from_platform(ctx: Context, order: Order, p: Prepared, events: list[
         return IngestResult(order, "unchanged", [])
     try:
         workflow.ensure(order.status, OrderStatus.CANCELLED, ctx.roles | {workflow.SYSTEM}, "cancel_from_platform")
-    except workflow.TransitionNotAllowed as exc:
+    except workflow.TransitionNotAllowed:
         # Already shipped: the platform's cancellation is recorded for customer service, not applied.
-        events.append(_event(ctx, order, "platform_cancel_refused", "", "", {}, reason=str(exc)))
+        events.append(_event(ctx, order, "platform_cancel_refused", "", "", {"status": order.status}))
         Order.objects.filter(pk=order.pk).update(source_updated_at=incoming_at or order.source_updated_at)
         return IngestResult(order, "unchanged", [])
     before = order.status
@@ -704,7 +703,7 @@ def _cancel_from_platform(ctx: Context, order: Order, p: Prepared, events: list[
     order.save(update_fields=["status", "source_hash", "source_updated_at", "version", "updated_at"])
     clear_intake_alert(order, ctx.actor)
     alerts_actions.clear(AlertKind.STOCK_SHORTAGE, Subject.of(order), actor=ctx.actor)
-    events.append(_event(ctx, order, "cancelled", before, OrderStatus.CANCELLED, {}, reason="cancelled on platform"))
+    events.append(_event(ctx, order, "cancelled", before, OrderStatus.CANCELLED, {"on_platform": True}))
     return IngestResult(order, "cancelled", [])
 
 

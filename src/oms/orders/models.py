@@ -133,6 +133,7 @@ class OrderCount(models.Model):
     scope_fields = {"channel": "channel_id"}
 
     class Meta:
+        verbose_name = _("order count")
         constraints = [
             models.UniqueConstraint(
                 fields=["channel_id", "status", "order_type", "classes", "month"], name="order_count_month_key"
@@ -147,6 +148,9 @@ class OrderCountMark(models.Model):
     """One row (id 1): the last order id counted in OrderCount. Written only by oms.orders.counts."""
 
     last_order_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("order count mark")
 
     def __str__(self) -> str:
         return str(self.last_order_id)
@@ -275,6 +279,7 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("idempotency key")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="order_idempotency_unique")]
 
     def __str__(self) -> str:
@@ -286,6 +291,9 @@ class NumberSequence(models.Model):
 
     name = models.CharField(max_length=30, unique=True)
     value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oms.core import validators
 
@@ -518,3 +519,51 @@ DEFAULT_RULES: list[dict[str, Any]] = [
     {"name": "Cash on delivery", "field": "order_type", "operator": "eq", "value": "cod", "label": "cod"},
     {"name": "VIP tag", "field": "tag", "operator": "eq", "value": "vip", "label": "vip"},
 ]
+
+# The seeded rules' names and classes in words. A seeded rule keeps its English name in the database;
+# it is shown in the reader's language while an administrator has not renamed it.
+DEFAULT_RULE_NAMES: dict[str, Any] = {
+    "Small orders": _("Small orders"),
+    "Medium orders": _("Medium orders"),
+    "Large orders": _("Large orders"),
+    "Source: Tmall/Taobao": _("Source: Tmall/Taobao"),
+    "Source: JD": _("Source: JD"),
+    "Source: Shopify": _("Source: Shopify"),
+    "Source: WooCommerce": _("Source: WooCommerce"),
+    "Source: manual/API/file": _("Source: manual/API/file"),
+    "Pre-sale": _("Pre-sale"),
+    "Urgent": _("Urgent"),
+    "Cash on delivery": _("Cash on delivery"),
+    "VIP tag": _("VIP tag"),
+}
+CLASS_WORDS: dict[str, Any] = {
+    "small": _("Small order"),
+    "medium": _("Medium order"),
+    "large": _("Large order"),
+    "src-taobao": _("From Tmall/Taobao"),
+    "src-jd": _("From JD"),
+    "src-shopify": _("From Shopify"),
+    "src-woocommerce": _("From WooCommerce"),
+    "src-direct": _("Entered directly (manual, API or file)"),
+    "presale": _("Pre-sale"),
+    "urgent": _("Urgent"),
+    "cod": _("Cash on delivery"),
+    "vip": pgettext_lazy("order class", "VIP"),
+}
+
+
+def rule_name(name: str) -> str:
+    """A classification rule's name as shown: the seeded ones translated, the others as typed."""
+    word = DEFAULT_RULE_NAMES.get(name)
+    return str(word) if word is not None else name
+
+
+def class_label(code: str, names: dict[str, str] | None = None) -> str:
+    """A class as words: a built-in class translated, another by the name of the rule that gives it
+    (`names`: class -> rule name), else the class as the administrator wrote it."""
+    word = CLASS_WORDS.get(code)
+    if word is not None:
+        return str(word)
+    if names and code in names:
+        return rule_name(names[code])
+    return code

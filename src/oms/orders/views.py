@@ -32,8 +32,8 @@ from oms.core.validators import cities_of, districts_of, mask_id_card, mask_phon
 from oms.monitoring import selectors as alert_selectors
 from oms.monitoring.kinds import AlertKind
 from oms.orders import actions, rules, selectors, workflow
+from oms.orders import events as order_events
 from oms.orders.choices import STATUS_COLOURS, OrderStatus, OrderType
-from oms.orders.events import EVENT_LABELS
 from oms.orders.forms import (
     ClassificationRuleForm,
     CorrectionForm,
@@ -224,7 +224,10 @@ def export_xlsx(user: Any, qs: Any) -> Any:
         for row in qs.order_by("-created_at", "-pk").values(*fields).iterator(chunk_size=2000):
             row = selectors.mask_row(row, can_see)
             row["status"] = str(statuses.get(row["status"], row["status"]))
-            row["classes"] = ", ".join(row["classes"] or [])
+            row["classes"] = "、".join(order_events.class_labels(row["classes"] or []))
+            for key in ("placed_at", "created_at"):
+                if row[key] is not None:
+                    row[key] = timezone.localtime(row[key]).replace(tzinfo=None)
             yield [row[f] for f in fields]
 
     name = f"orders-{timezone.localtime():%Y%m%d-%H%M}"
@@ -264,14 +267,11 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_see = selectors.can_see_personal_data(request.user)
     events = list(order.events.order_by("created_at", "pk"))
     statuses = dict(OrderStatus.choices)
-    field_names = {f.name: str(f.verbose_name) for f in Order._meta.get_fields() if hasattr(f, "verbose_name")}
     for e in events:
         e.payload = personal.mask_payload(e.payload, can_see)  # a correction's before/after values
-        e.type_label = EVENT_LABELS.get(e.type, e.type)  # type: ignore[attr-defined]
+        e.shown = order_events.render(e)  # type: ignore[attr-defined]
         e.from_label = statuses.get(e.status_from, e.status_from)  # type: ignore[attr-defined]
         e.to_label = statuses.get(e.status_to, e.status_to)  # type: ignore[attr-defined]
-        changes = (e.payload or {}).get("changes") or {}
-        e.change_rows = [(field_names.get(k, k), v[0], v[1]) for k, v in changes.items()]  # type: ignore[attr-defined]
     problems = personal.mask_payload(order.problems or [], can_see)  # "phone “…” is not valid"
     deliveries = list(order.deliveries.all()[:20]) if hasattr(order, "deliveries") else []
     for d in deliveries:  # the raw body as received (bytes), shown as text

@@ -28,6 +28,18 @@ DEFAULT_EVENT_ROLES = {
 }
 
 
+def _role_words() -> list[tuple[str, Any]]:
+    from oms.core.roles import ROLES
+
+    return [(code, label) for code, (_name, label) in ROLES.items()]
+
+
+def _status_words() -> list[tuple[str, Any]]:
+    from oms.orders.choices import OrderStatus
+
+    return list(OrderStatus.choices)
+
+
 def _validate_event_roles(value: Any) -> None:
     if not isinstance(value, dict):
         raise ValidationError(gettext("Enter an object mapping each event to a list of roles."))
@@ -80,18 +92,16 @@ register(
         "str",
         "",
         _("Backup directory"),
-        _("Where backups are written; empty means the backups folder in the data directory."),
+        _("Where backups are written; empty means a folder in the data directory."),
     ),
     Param(
         "notifications.event_roles",
         "json",
         DEFAULT_EVENT_ROLES,
         _("Who is notified of which event"),
-        _(
-            "An object mapping each event (order_anomaly, low_stock, shipment_exception, ticket_escalated, "
-            "backup_failed) to the roles whose users get an email."
-        ),
+        _("An object mapping each event to the roles whose users get an email (the codes below)."),
         validator=_validate_event_roles,
+        legend=lambda: [*NOTIFY_EVENTS.items(), *_role_words()],
     ),
     Param(
         "workflow.stage_limit_hours",
@@ -100,6 +110,7 @@ register(
         _("Stage time limits (hours)"),
         _("An order that stays longer than this in a status is reported as an anomaly."),
         validator=_validate_stage_hours,
+        legend=lambda: _status_words(),
     ),
     Param(
         "inventory.low_stock_threshold",

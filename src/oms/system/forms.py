@@ -59,9 +59,13 @@ class ParameterForm(forms.Form):
             field.is_set = bool(current)  # type: ignore[attr-defined]
             return field
         if p.type in ("text", "json", "list"):
-            return forms.CharField(
-                initial=_display(p, current), widget=forms.Textarea(attrs=css | {"rows": 4}), strip=False, **common
+            # A JSON value is code (keys and codes the legend explains), not words to translate.
+            attrs = css | {"rows": 4} | ({"translate": "no"} if p.type == "json" else {})
+            field = forms.CharField(
+                initial=_display(p, current), widget=forms.Textarea(attrs=attrs), strip=False, **common
             )
+            field.legend = [(code, str(word)) for code, word in p.legend()] if p.legend else []  # type: ignore[attr-defined]
+            return field
         if p.type in ("int", "decimal"):
             # No min/max attributes: the server's message appears next to the field, in the user's language.
             return forms.CharField(

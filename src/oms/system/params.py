@@ -50,6 +50,8 @@ class Param:
     max: Any = None
     choices: Sequence[tuple[str, Any]] = field(default_factory=tuple)
     validator: Callable[[Any], None] | None = None
+    # For a JSON parameter: the codes its value may use, with their words (shown beside the field).
+    legend: Callable[[], Sequence[tuple[str, Any]]] | None = None
 
     @property
     def group(self) -> str:

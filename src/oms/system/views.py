@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oms.core import bounded
-from oms.core.actor import Actor
+from oms.core.actor import Actor, actor_kind_label, actor_label
 from oms.core.exports import spreadsheet
 from oms.core.permissions import module_required
-from oms.core.roles import GROUP_TO_ROLE, role_label
+from oms.core.roles import GROUP_TO_ROLE, area_label, permission_label, role_label
 from oms.core.scoping import scope_of
 from oms.system import actions, backup, oplog, params, users
 from oms.system.forms import ParameterForm, RoleForm, UserForm, field_name
@@ -219,6 +219,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
         return redirect(request.get_full_path())
     qs, f = _user_queryset(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for u in page.object_list:
+        u.role_labels = [role_label(g.name) for g in u.groups.all()]
     return render(
         request,
         "system/users.html",
@@ -356,7 +358,15 @@ def roles(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "area": area,
-            "perms": [{"perm": p, "cells": [c | {"on": p.pk in held[c["group"].pk]} for c in columns]} for p in perms],
+            "label": area_label(area),
+            "perms": [
+                {
+                    "perm": p,
+                    "label": permission_label(p),
+                    "cells": [c | {"on": p.pk in held[c["group"].pk]} for c in columns],
+                }
+                for p in perms
+            ],
         }
         for area, perms in sorted(by_area.items())
     ]
@@ -525,24 +535,33 @@ def operation_log(request: HttpRequest) -> HttpResponseBase:
     if fmt in ("csv", "xlsx"):
         headers = [_("Time"), _("Actor"), _("Actor kind"), _("IP address"), _("Action"), _("Target"), _("Details")]
         rows = (
-            [e.created_at, e.actor_name, e.actor_kind, e.ip, e.action, e.target, oplog_details_text(e.details)]
+            [
+                e.created_at,
+                actor_label(e.actor_kind, e.actor_name),
+                actor_kind_label(e.actor_kind),
+                e.ip,
+                oplog.action_label(e.action),
+                e.target,
+                oplog.details_text(e.details),
+            ]
             for e in qs.iterator(2000)
         )
         return spreadsheet(fmt, f"operation-log-{timezone.localdate():%Y%m%d}", headers, rows)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for entry in page.object_list:
-        entry.details_text = oplog_details_text(entry.details)  # type: ignore[attr-defined]
-    actions_known = sorted({a.split(".")[0] for a in OperationLog.objects.values_list("action", flat=True).distinct()})
+        entry.action_text = oplog.action_label(entry.action)  # type: ignore[attr-defined]
+        entry.detail_lines = oplog.detail_lines(entry.details)  # type: ignore[attr-defined]
+        entry.actor_text = actor_label(entry.actor_kind, entry.actor_name)  # type: ignore[attr-defined]
+    prefixes = sorted({a.split(".")[0] for a in OperationLog.objects.values_list("action", flat=True).distinct()})
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "system/operation_log.html",
-        {"page": page, "f": f, "action_prefixes": actions_known, "query": query.urlencode()},
+        {
+            "page": page,
+            "f": f,
+            "action_prefixes": [(p, oplog.group_label(p)) for p in prefixes],
+            "query": query.urlencode(),
+        },
     )
-
-
-def oplog_details_text(details: Any) -> str:
-    import json
-
-    return json.dumps(details, ensure_ascii=False, sort_keys=True, default=str) if details else ""

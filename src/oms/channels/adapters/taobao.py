@@ -220,7 +220,7 @@ def _build(
         discount_amount=max(Decimal("0"), goods + shipping - total),
         total_amount=total,
         paid_amount=Decimal("0") if unpaid else paid,
-        payment_method=_("Alipay"),
+        payment_method="alipay",  # a code: shown as words in the reader's language
         payment_status="unpaid" if unpaid else "paid",
         transaction_id=_get(row, oidx, "支付单号"),
         placed_at=placed,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -95,6 +95,7 @@ class MoveSerializer(serializers.ModelSerializer):
                   "ref_type", "ref_id", "reason", "actor_name", "created_at"]  # fmt: skip
 
 
+@extend_schema_serializer(component_name="LowStockAlert")  # not monitoring's Alert component
 class AlertSerializer(serializers.ModelSerializer):
     """A "low_stock" alert of oms.monitoring, in this endpoint's fields of before."""
 
@@ -104,7 +105,7 @@ class AlertSerializer(serializers.ModelSerializer):
     available = serializers.IntegerField(source="params.available", read_only=True)
     lowest = serializers.IntegerField(source="params.lowest", read_only=True)
     raised_at = serializers.DateTimeField(source="opened_at", read_only=True)
-    cleared_at = serializers.DateTimeField(source="resolved_at", read_only=True)
+    cleared_at = serializers.DateTimeField(source="resolved_at", read_only=True, allow_null=True)
 
     class Meta:
         model = Alert

@@ -7,6 +7,7 @@ from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import Reservation, Stock, StockMove, StockThreshold
 from oms.inventory.tests import factories as f
 from oms.monitoring.models import Alert
+from oms.orders.events import render
 from oms.orders.models import OrderEvent
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_split_is_explained_in_the_timeline():
     o = f.order([(a, 1), (b, 1)])
     actions.reserve_for_order(o.pk, f.SYSTEM)
     ev = OrderEvent.objects.get(order=o, type="stock_reserved")
-    assert ev.payload["parcels"] == 2 and "No single warehouse" in ev.reason
+    assert ev.payload["parcels"] == 2 and "No single warehouse" in render(ev).message
     o.refresh_from_db()
     assert o.warehouse_id == w1.pk
 

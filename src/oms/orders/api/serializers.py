@@ -12,9 +12,8 @@ from rest_framework import serializers
 
 from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
 from oms.core import personal, validators
-from oms.orders import rules
+from oms.orders import events, rules
 from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
-from oms.orders.events import event_label
 from oms.orders.models import Order, OrderEvent, OrderLine
 
 
@@ -79,19 +78,25 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
+    """The type code and, in the request's language, its label and message (built from the payload)."""
+
     label = serializers.SerializerMethodField(help_text=_("The event type in the caller's language."))  # type: ignore[assignment]
+    message = serializers.SerializerMethodField(help_text=_("What happened, in the caller's language."))
     status_from = serializers.ChoiceField(choices=OrderStatus.choices, allow_blank=True, read_only=True)
     status_to = serializers.ChoiceField(choices=OrderStatus.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = OrderEvent
         fields = [
-            "id", "type", "label", "status_from", "status_to", "actor_kind", "actor_name", "reason", "payload",
-            "created_at",
+            "id", "type", "label", "message", "status_from", "status_to", "actor_kind", "actor_name", "reason",
+            "payload", "created_at",
         ]  # fmt: skip
 
     def get_label(self, event: OrderEvent) -> str:
-        return event_label(event.type)
+        return events.label_for(event.type)
+
+    def get_message(self, event: OrderEvent) -> str:
+        return events.message_for(event.type, event.payload if isinstance(event.payload, dict) else {})
 
     def to_representation(self, instance: OrderEvent) -> dict[str, Any]:
         data = super().to_representation(instance)

@@ -31,7 +31,7 @@ from oms.orders import rules as intake_rules
 from oms.orders import workflow
 from oms.orders.actions import StaleVersion, lock_order
 from oms.orders.choices import OrderStatus as S
-from oms.orders.events import record_event
+from oms.orders.events import record_event, refusal_text
 from oms.orders.models import NumberSequence, Order, OrderLine
 from oms.orders.review import rules, tracking
 from oms.orders.review.models import (
@@ -52,9 +52,12 @@ __all__ = ["StaleVersion", "ActionRefused"]
 class ActionRefused(Exception):
     """The action is allowed but cannot be done now (a check failed); nothing was changed."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, code: str = "", params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # What a timeline keeps of it: a refusal code of oms.orders.events.REFUSALS and its parameters,
+        # so that it reads in the reader's language later.
+        self.code, self.params = code, params or {}
 
     def __str__(self) -> str:
         return self.message
@@ -209,24 +212,22 @@ def auto_review(order_id: int, actor: Actor = SYSTEM) -> Order:
     review.reviewed_at = timezone.now()
     review.save()
     enabled = bool(params.get("workflow.auto_review_enabled"))
-    summary = rules.summary(findings)
     payload = {"findings": review.findings, "outcome": outcome, "enabled": enabled}
     if not enabled:
         record_event(
             order,
             type="auto_review_off",
             actor=actor,
-            reason=_("Automatic review is off: the order waits for a person. %(summary)s") % {"summary": summary},
             payload=payload,
         )
         return order
-    record_event(order, type="auto_review", actor=actor, reason=summary, payload=payload)
+    record_event(order, type="auto_review", actor=actor, payload=payload)
     roles = {workflow.SYSTEM}
     if outcome == rules.PASS:
-        _move(order, S.APPROVED, "approve_order", actor, roles, event="approved", reason=_("Passed every rule."))
+        _move(order, S.APPROVED, "approve_order", actor, roles, event="approved", payload={"automatic": True})
         transaction.on_commit(lambda: after_approval(order.pk))
     elif outcome == rules.REJECT:
-        review.reject_code, review.reject_text = RejectReason.RULE, summary
+        review.reject_code, review.reject_text = RejectReason.RULE, ""  # the findings say why
         review.save(update_fields=["reject_code", "reject_text"])
         _move(
             order,
@@ -235,11 +236,10 @@ def auto_review(order_id: int, actor: Actor = SYSTEM) -> Order:
             actor,
             roles,
             event="rejected",
-            reason=summary,
-            payload={"code": RejectReason.RULE},
+            payload={"code": RejectReason.RULE, "automatic": True},
         )
     elif outcome == rules.HOLD:
-        _hold(order, actor, roles, summary, None)
+        _hold(order, actor, roles, "", None)  # no typed reason: the event says the rules held it
     return order
 
 
@@ -296,7 +296,6 @@ def reject_order(*, order_id: int, actor: Actor, reason_code: str, text: str = "
     review = review_of(order)
     review.reject_code, review.reject_text = reason_code, text.strip()
     review.save(update_fields=["reject_code", "reject_text"])
-    label = str(RejectReason(reason_code).label)
     _move(
         order,
         S.REJECTED,
@@ -304,7 +303,7 @@ def reject_order(*, order_id: int, actor: Actor, reason_code: str, text: str = "
         actor,
         roles,
         event="rejected",
-        reason=f"{label}: {text.strip()}" if text.strip() else label,
+        reason=text.strip(),
         payload={"code": reason_code, "stage": "finance" if order.status == S.PENDING_FINANCE else "review"},
     )
     return order
@@ -320,7 +319,7 @@ def _hold(order: Order, actor: Actor, roles: set[str], reason: str, release_at: 
         roles,
         event="held",
         reason=reason,
-        payload={"release_at": release_at.isoformat() if release_at else None},
+        payload={"release_at": release_at.isoformat() if release_at else None, "automatic": not reason},
     )
     OrderHold.objects.create(order=order, reason=reason, held_from=before, release_at=release_at)
 
@@ -389,7 +388,7 @@ def after_approval(order_id: int) -> None:
 # --- confirmation -----------------------------------------------------------------------------
 
 
-def recheck_problems(order: Order) -> list[str]:
+def recheck_problems(order: Order) -> list[intake_rules.Problem]:
     """The intake checks again, on the order as held now (nothing saved)."""
     from oms.orders.intake import draft_from_order
     from oms.system import params
@@ -405,27 +404,30 @@ def recheck_problems(order: Order) -> list[str]:
         tolerance=Decimal(str(params.get("workflow.amount_tolerance"))),
         require_id_card=bool(params.get("workflow.require_id_card")),
     )
-    return [p.message for p in problems]
+    return problems
 
 
-def delivery_problem(order: Order) -> str:
-    """Empty when an active warehouse delivers to the order's province and the parcel is not too
-    heavy; else what is wrong."""
+def delivery_refusal(order: Order) -> tuple[str, dict[str, Any]] | None:
+    """None when an active warehouse delivers to the order's province and the parcel is not too
+    heavy; else the refusal code (oms.orders.events.REFUSALS) and its parameters."""
     from oms.inventory import routing
     from oms.inventory.models import Warehouse
     from oms.system import params
 
     if not any(w.covers(order.province) for w in Warehouse.objects.filter(active=True)):
-        return _("No active warehouse delivers to %(province)s.") % {"province": order.province or "—"}
+        return "no_warehouse", {"province": order.province or "—"}
     items = routing.expand_lines(list(order.lines.all()))
     weight = sum((it.weight_kg * it.quantity for it in items), Decimal("0"))
     limit = Decimal(str(params.get("workflow.max_parcel_weight_kg")))
     if limit and weight > limit:
-        return _("The parcel weighs %(weight)s kg, more than the %(limit)s kg a shipment may weigh.") % {
-            "weight": weight.quantize(Decimal("0.001")),
-            "limit": limit,
-        }
-    return ""
+        return "too_heavy", {"weight": str(weight.quantize(Decimal("0.001"))), "limit": str(limit)}
+    return None
+
+
+def delivery_problem(order: Order) -> str:
+    """Empty when the order can be delivered; else what is wrong, in the current language."""
+    refusal = delivery_refusal(order)
+    return refusal_text(*refusal) if refusal else ""
 
 
 def _record_shortages(order: Order, shortages: dict[int, int], actor: Actor) -> None:
@@ -488,10 +490,11 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
     _check_version(order, version)
     problems = recheck_problems(order)
     if problems:
-        raise ActionRefused(_("The order no longer passes the checks: %(problems)s") % {"problems": " ".join(problems)})
-    problem = delivery_problem(order)
-    if problem:
-        raise ActionRefused(problem)
+        found = {"problems": [p.as_dict() for p in problems]}
+        raise ActionRefused(refusal_text("checks_failed", found), code="checks_failed", params=found)
+    refusal = delivery_refusal(order)
+    if refusal:
+        raise ActionRefused(refusal_text(*refusal), code=refusal[0], params=refusal[1])
     decision = routing.decide_for_order(order)
     reserved = False
     if decision.feasible:
@@ -527,7 +530,6 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
             actor,
             roles,
             event="awaiting_stock",
-            reason=_("Not enough stock: the order waits for a transfer or a receipt."),
             payload=payload,
         )
     elif actor.kind == "user":
@@ -536,10 +538,12 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
 
 
 @transaction.atomic
-def note_refusal(order_id: int, event: str, reason: str) -> None:
-    """Record on the timeline why automatic work left the order for a person."""
+def note_refusal(order_id: int, event: str, refusal: ActionRefused) -> None:
+    """Record on the timeline why automatic work left the order for a person: the refusal's code and
+    parameters (its words are built when shown), or, for a refusal without a code, its message."""
     order = lock_order(order_id)
-    record_event(order, type=event, actor=Actor.system("auto-confirm"), reason=reason)
+    payload = {"refusal": refusal.code, **refusal.params} if refusal.code else {"detail": refusal.message}
+    record_event(order, type=event, actor=Actor.system("auto-confirm"), payload=payload)
 
 
 def retry_awaiting_stock(product_ids: set[int]) -> int:
@@ -783,7 +787,6 @@ def split_order(*, order_id: int, actor: Actor, mode: str, version: int | None =
         order,
         type="split",
         actor=actor,
-        reason=_("Split by warehouse.") if mode == "warehouse" else _("Split by availability: the rest ships later."),
         payload={"mode": mode, "orders": [c.number for c in children]},
     )
     return [order, *children]
@@ -833,7 +836,6 @@ def _split_off(
         type="split_from",
         actor=actor,
         status_to=child.status,
-        reason=_("Split from order %(number)s.") % {"number": order.number},
         payload={"from": order.number},
     )
     return child, amount

@@ -16,7 +16,7 @@ class ReviewRuleForm(forms.ModelForm):
     params = forms.CharField(
         label=_("parameters"),
         required=False,
-        help_text=_('JSON, e.g. {"threshold": "5000"}; empty for the check\'s defaults.'),
+        help_text=_("The check's parameters as JSON (the names listed below); empty for the defaults."),
     )
 
     class Meta:

@@ -48,6 +48,19 @@ KINDS: dict[str, tuple[Any, dict[str, Any]]] = {
     "new_customer_amount": (_("First order of a new customer above an amount"), {"threshold": "1000"}),
 }
 
+# The parameters' names as words (the keys are what an administrator types in the JSON).
+PARAM_LABELS: dict[str, Any] = {
+    "threshold": _("Amount threshold"),
+    "percent": _("Share of the list price (%)"),
+    "hours": _("Within hours"),
+}
+
+
+def param_label(key: str) -> str:
+    word = PARAM_LABELS.get(key)
+    return str(word) if word is not None else key
+
+
 # The built-in rule set seeded by the data migration (descriptions are msgids, shown translated).
 BUILTIN: list[dict[str, Any]] = [
     {
@@ -204,6 +217,12 @@ class Finding:
     @property
     def messages(self) -> list[str]:
         return [message(c, p) for c, p in self.reasons]
+
+    @property
+    def label(self) -> str:
+        """What the rule checks, in words (its code is the administrator's identifier, not a word)."""
+        kind = KINDS.get(self.kind)
+        return str(kind[0]) if kind else self.code
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -364,14 +383,6 @@ def decide(findings: list[Finding]) -> str:
 
 def needs_finance(findings: list[Finding]) -> bool:
     return any(f.fired and f.outcome == FINANCE for f in findings)
-
-
-def summary(findings: list[Finding]) -> str:
-    """One line for the timeline: how many rules ran, which fired and why."""
-    fired = [f for f in findings if f.fired]
-    head = str(_("%(ran)s rules ran, %(fired)s fired.")) % {"ran": len(findings), "fired": len(fired)}
-    parts = [f"{f.code}: {'; '.join(f.messages)}" for f in fired]
-    return " ".join([head, *parts])
 
 
 def _squash(text: str) -> str:

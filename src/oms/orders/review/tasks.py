@@ -48,7 +48,7 @@ def confirm_task(order_id: int) -> None:
     except workflow.TransitionNotAllowed:
         return  # someone else moved it on meanwhile
     except actions.ActionRefused as exc:  # it needs a person: say why on its timeline
-        actions.note_refusal(order_id, "auto_confirm_refused", str(exc))
+        actions.note_refusal(order_id, "auto_confirm_refused", exc)
 
 
 @db_periodic_task(crontab(minute="*"))

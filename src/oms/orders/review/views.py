@@ -323,7 +323,7 @@ def review_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         findings.append(
             {
                 "finding": f,
-                "description": rule.localized_description() if rule else f.code,
+                "description": rule.localized_description() if rule else f.label,
                 "outcome": dict(OUTCOMES).get(f.outcome, f.outcome),
             }
         )

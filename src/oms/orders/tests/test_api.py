@@ -93,6 +93,9 @@ def test_list_filters_masks_and_detail(api):
     assert clerk.get("/api/v1/orders/", {"q": "13812348000"}).json()["results"][0]["customer_phone"] == "13812348000"
     detail = viewer.get(f"/api/v1/orders/{order.pk}/").json()
     assert detail["lines"][0]["sku"] == "SKU-0001" and detail["events"][0]["type"] == "created"
+    assert detail["events"][0]["label"] == "Received"
+    chinese = viewer.get(f"/api/v1/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["events"][0]
+    assert chinese["type"] == "created" and chinese["label"] == "收到订单"
     assert detail["customer_phone"] == "138****8000"
     assert viewer.get("/api/v1/orders/999999/").json()["error"]["code"] == "not_found"
 

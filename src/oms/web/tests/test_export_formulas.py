@@ -51,7 +51,10 @@ def poisoned(admin_user: Any) -> dict[str, Any]:
     from oms.inventory.models import Location, Product, ShippingCost, StockMove, Warehouse
     from oms.inventory.tests import factories as f
     from oms.orders.models import Order
-    from oms.orders.review.models import BlacklistEntry, StockShortage
+    from oms.monitoring import actions as alerts
+    from oms.monitoring.kinds import AlertKind
+    from oms.monitoring.subjects import Subject
+    from oms.orders.review.models import BlacklistEntry
     from oms.system import oplog
     from oms.system.models import OperationLog
 
@@ -66,7 +69,6 @@ def poisoned(admin_user: Any) -> dict[str, Any]:
     SkuMapping.objects.create(channel=channel, platform_sku="P-1", product=product, quantity=1)
     orders = {s: f.order([(product, 1)], status=s, ch=channel) for s in ("approved", "invalid", "rejected")}
     orders["pending_review"] = f.order([(product, 1)], status="pending_review", ch=channel)
-    StockShortage.objects.create(order=orders["approved"], product=product, quantity=2)
     BlacklistEntry.objects.create(kind="name", value="张三", reason="fraud", created_by=admin_user)
     oplog.record(actor=Actor.system("test"), action="test.poison", target="x", details={"note": "=1+1"})
     job = ImportJob.objects.create(
@@ -82,6 +84,15 @@ def poisoned(admin_user: Any) -> dict[str, Any]:
     _poison(get_user_model(), skip=("password",))  # the session is bound to the password hash
     Order.objects.update(classes=["=1+1"])
     Warehouse.objects.update(covered_provinces=["+1", "上海"])
+    # the shortage alert keeps the order number and SKU as they were when raised: raise it poisoned
+    short, product = Order.objects.get(pk=orders["approved"].pk), Product.objects.get(pk=product.pk)
+    alerts.raise_alert(
+        AlertKind.STOCK_SHORTAGE,
+        Subject.of(short),
+        cause=f"product:{product.pk}",
+        params={"number": short.number, "sku": product.sku, "product_id": product.pk, "quantity": 2},
+        channel_id=short.channel_id,
+    )
     return {"channel": channel, "job": job, "orders": orders}
 
 

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from oms.core.actor import Actor
 from oms.inventory.models import Reservation, Stock
 from oms.monitoring.selectors import active_about
 from oms.orders import actions as order_actions
-from oms.orders import workflow
+from oms.orders import events, workflow
 from oms.orders.models import Order
 from oms.orders.review import actions, tracking
 from oms.orders.review.models import BlacklistEntry, OrderHold, ReviewRule
@@ -31,14 +31,17 @@ def test_order_passing_every_rule_is_approved_and_the_timeline_says_which_rules_
     ev = o.events.get(type="auto_review")
     assert len(ev.payload["findings"]) == ReviewRule.objects.filter(enabled=True).count() == 10
     assert not any(f["fired"] for f in ev.payload["findings"])
-    assert "10 rules ran, 0 fired" in ev.reason
+    assert ev.reason == ""  # nothing typed by a person; the words are built when shown
+    assert events.render(ev).message == "10 rules ran, 0 fired."
     assert h.events(o)[-2:] == ["auto_review", "approved"]
 
 
 def test_a_note_sends_the_order_to_people_and_a_reviewer_approves(people):
     o = actions.auto_review(h.order(buyer_note="请周末送货").pk)
     assert o.status == "pending_review" and o.review.outcome == "manual"
-    assert "请周末送货" in o.events.get(type="auto_review").reason
+    shown = events.render(o.events.get(type="auto_review"))
+    assert shown.message == "10 rules ran, 1 fired."
+    assert any("请周末送货" in value for _label, value in shown.details)
     o = actions.approve_order(order_id=o.pk, actor=people["reviewer"], version=o.version)
     assert o.status == "approved" and h.events(o)[-1] == "approved"
 
@@ -311,7 +314,11 @@ def test_auto_confirm_refused_by_the_delivery_check_is_noted_for_a_person(django
         o = actions.auto_review(h.order().pk)
     o.refresh_from_db()
     assert o.status == "approved"
-    assert "No active warehouse" in o.events.get(type="auto_confirm_refused").reason
+    refused = o.events.get(type="auto_confirm_refused")
+    assert refused.payload["refusal"] == "no_warehouse"  # a code and its parameters, no sentence
+    assert "No active warehouse" in events.render(refused).message
+    with translation.override("zh-hant"):
+        assert events.render(refused).message.startswith("沒有")
 
 
 def test_bulk_intake_reviews_every_order_in_chunks_and_a_single_order_at_once(
