@@ -50,10 +50,10 @@ def poisoned(admin_user: Any) -> dict[str, Any]:
     from oms.core.actor import Actor
     from oms.inventory.models import Location, Product, ShippingCost, StockMove, Warehouse
     from oms.inventory.tests import factories as f
-    from oms.orders.models import Order
     from oms.monitoring import actions as alerts
     from oms.monitoring.kinds import AlertKind
     from oms.monitoring.subjects import Subject
+    from oms.orders.models import Order
     from oms.orders.review.models import BlacklistEntry
     from oms.system import oplog
     from oms.system.models import OperationLog
