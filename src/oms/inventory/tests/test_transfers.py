@@ -28,10 +28,10 @@ def test_solve_picks_cheapest_lanes_and_reports_unmet():
     assert plan.cost == 9.0 and plan.moved == 7 and plan.unmet == 3
 
 
-def test_every_edge_has_an_action():
-    for _a, _b, action in workflow.EDGES:
-        assert callable(getattr(actions, action, None)), action
-    states = {s for s, _b, _c in workflow.EDGES} | {b for _a, b, _c in workflow.EDGES}
+def test_every_edge_has_an_action_and_every_state_an_edge():
+    for edge in workflow.EDGES:
+        assert callable(getattr(actions, edge.action, None)), edge.action
+    states = {e.source for e in workflow.EDGES} | {e.target for e in workflow.EDGES}
     assert states == set(TransferStatus.values)
 
 

@@ -2,8 +2,9 @@
 cancellation, merging and splitting.
 
 Every action locks the order (row lock on PostgreSQL; SQLite's IMMEDIATE transactions serialise
-writers), checks the workflow guard for the actor's roles and, when the person sent one, the version
-they looked at; then it changes the order and writes its event in the same transaction. Two people
+writers), checks the workflow guard for the actor (a person by the action's permission, the system
+by its pseudo-role) and, when the person sent one, the version they looked at; then it changes the
+order through oms.orders.transitions and writes its event in the same transaction. Two people
 acting on one order at once: the second finds the order changed and gets TransitionNotAllowed or
 StaleVersion, with nothing written.
 """
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from oms.core import validators
 from oms.core.actor import Actor
 from oms.orders import rules as intake_rules
-from oms.orders import workflow
+from oms.orders import transitions, workflow
 from oms.orders.actions import StaleVersion, lock_order
 from oms.orders.choices import OrderStatus as S
 from oms.orders.events import record_event
@@ -73,7 +74,7 @@ def _move(
     target: str,
     action: str,
     actor: Actor,
-    roles: set[str],
+    roles: workflow.Performer,
     *,
     event: str,
     reason: str = "",
@@ -81,11 +82,10 @@ def _move(
     extra_fields: tuple[str, ...] = (),
     public: bool = False,
 ) -> None:
-    workflow.ensure(order.status, target, roles, action=action)
     before = order.status
-    order.status = target
+    transitions.move(order, target, action=action, who=roles)
     order.version += 1
-    order.save(update_fields=["status", "version", "updated_at", *extra_fields])
+    order.save(update_fields=[*transitions.STATUS_FIELDS, "version", "updated_at", *extra_fields])
     record_event(
         order,
         type=event,
@@ -219,7 +219,7 @@ def auto_review(order_id: int, actor: Actor = SYSTEM) -> Order:
         )
         return order
     record_event(order, type="auto_review", actor=actor, reason=summary, payload=payload)
-    roles = {workflow.SYSTEM}
+    roles = workflow.Performer(pseudo=frozenset({workflow.SYSTEM}))
     if outcome == rules.PASS:
         _move(order, S.APPROVED, "approve_order", actor, roles, event="approved", reason=_("Passed every rule."))
         transaction.on_commit(lambda: after_approval(order.pk))
@@ -246,50 +246,96 @@ def auto_review(order_id: int, actor: Actor = SYSTEM) -> Order:
 
 @transaction.atomic
 def approve_order(*, order_id: int, actor: Actor, version: int | None = None, note: str = "") -> Order:
-    """First stage (reviewer): approved, or on to finance when a finance rule fired. Second stage
-    (finance reviewer): approved."""
+    """Approve the order at whichever stage it waits: first review (on to finance when a finance
+    rule fired) or finance review."""
     order = lock_order(order_id)
+    if order.status == S.PENDING_FINANCE:
+        return _finance_approve(order, actor, version, note)
     roles = workflow.roles_of(actor)
     workflow.ensure_action(order.status, "approve_order", roles)
     _check_version(order, version)
-    review = review_of(order)
-    if order.status == S.PENDING_REVIEW and review.needs_finance:
-        _move(
-            order,
-            S.PENDING_FINANCE,
-            "escalate_to_finance",
-            actor,
-            roles,
-            event="review_approved",
-            reason=note,
-            payload={"stage": "review"},
-        )
-        return order
-    stage = "finance" if order.status == S.PENDING_FINANCE else "review"
+    if review_of(order).needs_finance:
+        return _escalate(order, actor, roles, note)
+    _move(order, S.APPROVED, "approve_order", actor, roles, event="approved", reason=note, payload={"stage": "review"})
+    transaction.on_commit(lambda: after_approval(order.pk))
+    return order
+
+
+def _escalate(order: Order, actor: Actor, roles: workflow.Performer, note: str) -> Order:
+    _move(
+        order,
+        S.PENDING_FINANCE,
+        "escalate_to_finance",
+        actor,
+        roles,
+        event="review_approved",
+        reason=note,
+        payload={"stage": "review"},
+    )
+    return order
+
+
+@transaction.atomic
+def escalate_to_finance(*, order_id: int, actor: Actor, version: int | None = None, note: str = "") -> Order:
+    """First review passed, but a finance reviewer approves too (approve_order does this by itself
+    when a finance rule fired)."""
+    order = lock_order(order_id)
+    roles = workflow.roles_of(actor)
+    workflow.ensure_action(order.status, "escalate_to_finance", roles)
+    _check_version(order, version)
+    return _escalate(order, actor, roles, note)
+
+
+def _finance_approve(order: Order, actor: Actor, version: int | None, note: str) -> Order:
+    roles = workflow.roles_of(actor)
+    workflow.ensure_action(order.status, "finance_approve_order", roles)
+    _check_version(order, version)
     _move(
         order,
         S.APPROVED,
-        "approve_order",
+        "finance_approve_order",
         actor,
         roles,
-        event="finance_approved" if stage == "finance" else "approved",
+        event="finance_approved",
         reason=note,
-        payload={"stage": stage},
+        payload={"stage": "finance"},
     )
     transaction.on_commit(lambda: after_approval(order.pk))
     return order
 
 
 @transaction.atomic
+def finance_approve_order(*, order_id: int, actor: Actor, version: int | None = None, note: str = "") -> Order:
+    """Second stage (finance review): approved."""
+    return _finance_approve(lock_order(order_id), actor, version, note)
+
+
 def reject_order(*, order_id: int, actor: Actor, reason_code: str, text: str = "", version: int | None = None) -> Order:
-    """Back to the clerks' correction queue with a reason; a resubmission runs the rules again."""
+    """Back to the clerks' correction queue with a reason, from first review or (a finance
+    reviewer's) finance review; a resubmission runs the rules again."""
+    return _reject(order_id, actor, reason_code, text, version, finance_only=False)
+
+
+def finance_reject_order(
+    *, order_id: int, actor: Actor, reason_code: str, text: str = "", version: int | None = None
+) -> Order:
+    """Reject in finance review only (reject_order does this too, for an order in finance review)."""
+    return _reject(order_id, actor, reason_code, text, version, finance_only=True)
+
+
+@transaction.atomic
+def _reject(
+    order_id: int, actor: Actor, reason_code: str, text: str, version: int | None, *, finance_only: bool
+) -> Order:
     if reason_code not in RejectReason.values:
         raise ValidationError({"reason_code": _("Choose a reason from the list.")})
     if reason_code == RejectReason.OTHER and not text.strip():
         raise ValidationError({"text": _("Explain the reason.")})
     order = lock_order(order_id)
+    finance = finance_only or order.status == S.PENDING_FINANCE
+    action = "finance_reject_order" if finance else "reject_order"
     roles = workflow.roles_of(actor)
-    workflow.ensure_action(order.status, "reject_order", roles)
+    workflow.ensure_action(order.status, action, roles)
     _check_version(order, version)
     review = review_of(order)
     review.reject_code, review.reject_text = reason_code, text.strip()
@@ -298,17 +344,17 @@ def reject_order(*, order_id: int, actor: Actor, reason_code: str, text: str = "
     _move(
         order,
         S.REJECTED,
-        "reject_order",
+        action,
         actor,
         roles,
         event="rejected",
         reason=f"{label}: {text.strip()}" if text.strip() else label,
-        payload={"code": reason_code, "stage": "finance" if order.status == S.PENDING_FINANCE else "review"},
+        payload={"code": reason_code, "stage": "finance" if finance else "review"},
     )
     return order
 
 
-def _hold(order: Order, actor: Actor, roles: set[str], reason: str, release_at: datetime | None) -> None:
+def _hold(order: Order, actor: Actor, roles: workflow.Performer, reason: str, release_at: datetime | None) -> None:
     before = order.status
     _move(
         order,
@@ -772,9 +818,9 @@ def _split_off(
         **{f: getattr(order, f) for f in _COPY},
         number=f"{root.number}-{n}"[:40],
         external_id=f"{root.external_id}/{n}"[:100],
-        status=order.status,
         source="split",
     )
+    transitions.copy_status(child, order)
     child.save()
     amount = Decimal("0")
     new_lines = []
