@@ -387,7 +387,7 @@ def _manual_channels(user: Any) -> Any:
     return Channel.objects.restrict(user).filter(active=True)
 
 
-@module_required("orders", ["orders.add_order"])
+@module_required("orders", workflow.permissions_for("intake_order"))
 def order_new(request: HttpRequest) -> HttpResponse:
     channels = _manual_channels(request.user)
     if request.method == "POST":
