@@ -1,5 +1,8 @@
 """The order lifecycle table: pure, no database (the engine itself: core/tests/test_workflow.py)."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from oms.core.roles import declared_grants
@@ -63,3 +66,28 @@ def test_ensure_action_and_allowed_actions():
     assert workflow.allowed_actions(S.INVALID, RoleUser("viewer")) == []
     assert workflow.allowed_commands(S.PENDING_FINANCE, RoleUser("finance_reviewer")) == ["approve", "reject", "hold"]
     assert workflow.allowed_commands(S.PENDING_FINANCE, RoleUser("reviewer")) == ["hold", "cancel"]
+
+
+def action_permission_mentions(root: Path) -> list[str]:
+    """Places (outside the table, the role grants, models, migrations and tests) that name a
+    permission existing only for workflow actions: a second hand-written list of who may act."""
+    only_actions = {p for p in workflow.PERMISSIONS.values() if p} - {"orders.add_order", "orders.change_order"}
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(only_actions)) + r"\b")
+    allowed = {"orders/workflow.py", "orders/roles.py", "orders/review/roles.py"}
+    found = []
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.html")]):
+        rel = path.relative_to(root).as_posix()
+        if rel in allowed or "/tests/" in f"/{rel}" or "/migrations/" in rel:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if pattern.search(line):
+                found.append(f"{rel}:{n}")
+    return found
+
+
+def test_who_may_act_is_not_written_a_second_time(tmp_path):
+    assert action_permission_mentions(Path(__file__).resolve().parents[2]) == []
+    (tmp_path / "orders").mkdir()
+    (tmp_path / "orders" / "views.py").write_text('ACTION_PERMS = {"cancel": ("orders.cancel_order",)}\n')
+    (tmp_path / "orders" / "page.html").write_text("{% if perms.orders.hold_order %}x{% endif %}\n")
+    assert action_permission_mentions(tmp_path) == ["orders/page.html:1", "orders/views.py:1"]
