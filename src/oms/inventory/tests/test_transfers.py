@@ -87,3 +87,26 @@ def test_workflow_doc_is_generated_from_the_table():
 
     doc = Path(__file__).resolve().parents[4] / "docs" / "workflows" / "transfer-plan.md"
     assert doc.read_text() == workflow.as_markdown()
+
+
+@pytest.mark.django_db
+def test_a_person_moves_a_plan_only_with_the_plan_permission():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from oms.core.actor import Actor
+    from oms.inventory.models import TransferLine, TransferPlan
+
+    p = f.product()
+    a, b = f.warehouse("a"), f.warehouse("b", province="广东")
+    plan = TransferPlan.objects.create(number="TP-T1")
+    TransferLine.objects.create(plan=plan, source=a, destination=b, product=p, quantity=2)
+    users = get_user_model().objects
+    planners = Group.objects.create(name="Planners")  # a custom role
+    perm = str(workflow.TRANSFERS.permission_for("approve_transfer"))
+    planners.permissions.add(Permission.objects.get(codename=perm.split(".")[1]))
+    planner, outsider = users.create(username="planner"), users.create(username="outsider")
+    planner.groups.add(planners)
+    with pytest.raises(workflow.TransitionNotAllowed):
+        actions.approve_transfer(plan.pk, Actor.for_user(outsider))
+    assert actions.approve_transfer(plan.pk, Actor.for_user(planner)).status == TransferStatus.APPROVED
