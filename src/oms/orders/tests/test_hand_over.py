@@ -44,3 +44,24 @@ def test_others_are_refused_and_nothing_changes():
     pending = h.order("AL3")
     with pytest.raises(TransitionNotAllowed):
         actions.allocate_order(order_id=pending.pk, actor=Actor.system("wms"))
+
+
+def test_the_api_lets_the_warehouse_allocate_and_refuses_others():
+    from rest_framework.test import APIClient
+
+    def client(role: str) -> APIClient:
+        c = APIClient()
+        c.force_authenticate(h.person(role))
+        return c
+
+    order = confirmed("AL4")
+    url = f"/api/v1/inventory/orders/{order.pk}/allocate/"
+    assert client("reviewer").post(url, {}, format="json").status_code == 403  # not in the inventory module
+    assert client("viewer").post(url, {}, format="json").status_code == 403  # in it, without the permission
+    assert Order.objects.get(pk=order.pk).status == S.CONFIRMED
+    response = client("warehouse").post(url, {"version": order.version}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == S.ALLOCATED
+    back = client("warehouse").post(f"/api/v1/inventory/orders/{order.pk}/release-allocation/", {}, format="json")
+    assert back.status_code == 200 and back.json()["status"] == S.CONFIRMED
+    again = client("warehouse").post(f"/api/v1/inventory/orders/{order.pk}/release-allocation/", {}, format="json")
+    assert again.status_code == 409  # nothing to hand back: a conflict, not a refusal
