@@ -112,6 +112,10 @@ def performer_of(actor: Any, user: Any = None) -> Performer:
 
 
 class Workflow:
+    """One aggregate's lifecycle: its states, edges, the one permission of each action, the refusal
+    sentences, where its action functions live (checked by core/tests/test_workflow.py) and the
+    actions still planned (no function yet). Checked for consistency when declared."""
+
     def __init__(
         self,
         *,
