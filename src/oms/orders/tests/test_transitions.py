@@ -123,7 +123,7 @@ def test_place_sets_status_and_stamp_on_orders_and_on_values():
 
 @pytest.mark.django_db
 def test_the_migration_fills_the_stamp_from_the_latest_event_into_the_status():
-    fill = importlib.import_module("oms.orders.migrations.0012_status_changed_at").FILL
+    fill = importlib.import_module("oms.orders.migrations.0013_status_changed_at").FILL
     with_event, without = h.order("M1"), h.order("M2")
     moved = timezone.now() - timedelta(days=2)
     OrderEvent.objects.filter(order=with_event, status_to=S.PENDING_REVIEW).update(created_at=moved)

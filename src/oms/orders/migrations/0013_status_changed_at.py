@@ -14,7 +14,7 @@ UPDATE orders_order SET status_changed_at = COALESCE(
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0011_order_count_month'),
+        ('orders', '0012_order_updated_at_index'),
     ]
 
     operations = [
