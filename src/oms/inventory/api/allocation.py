@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oms.core.actor import Actor
-from oms.core.api import ModulePermission, error_response
+from oms.core.api import ModulePermission, StrictQueryParams, error_response
 from oms.orders import actions as order_actions
 from oms.orders import selectors, workflow
 
@@ -32,7 +32,7 @@ class HandOverOut(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class _HandOver(APIView):
+class _HandOver(StrictQueryParams, APIView):
     permission_classes = [ModulePermission]
     module = "inventory"
     command = ""  # a key of oms.orders.workflow.COMMANDS
