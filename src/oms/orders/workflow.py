@@ -92,7 +92,7 @@ PERMISSIONS: dict[str, str | None] = {
 }
 
 # Where the action functions live (the edge test imports these and finds each action by name).
-ACTION_MODULES = ("oms.orders.intake", "oms.orders.actions", "oms.orders.review.transitions")
+ACTION_MODULES = ("oms.orders.intake", "oms.orders.actions", "oms.orders.review.actions")
 
 ORDERS = engine.Workflow(
     name="orders",

@@ -117,7 +117,7 @@ def test_every_edge_of_every_workflow_is_taken_by_a_function_of_that_name():
 
 
 def test_the_edge_check_fails_for_an_edge_without_a_function():
-    modules = ("oms.orders.review.transitions",)
+    modules = ("oms.orders.review.actions",)
     fake = light(extra=edges([Light.RED], Light.RED, "approve_order"), modules=modules, approve_order="app.x")
     assert missing_actions(fake) == ["go", "stop"]  # no such functions there; approve_order is found
     real = light(extra=edges([Light.RED], Light.RED, "approve_order"), modules=modules, approve_order="app.x")
