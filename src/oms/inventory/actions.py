@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from oms.core import validators
 from oms.core.actor import Actor
+from oms.core.workflow import performer_of
 from oms.inventory import ledger, routing, sql, transfers, workflow
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
@@ -605,8 +606,7 @@ def add_transfer_line(
 def _transition(plan_id: int, target: str, action: str, actor: Actor, reason: str = "", **payload: Any):
     plan = _lock_plan(plan_id)
     old = plan.status
-    workflow.ensure(old, target, action)
-    plan.status = target
+    workflow.TRANSFERS.move(plan, target, performer_of(actor), action)
     plan.save(update_fields=["status", "updated_at"])
     _plan_event(plan, action, actor, old, reason, **payload)
     return plan
@@ -635,7 +635,7 @@ def cancel_transfer(plan_id: int, actor: Actor, reason: str = "") -> TransferPla
 def dispatch_transfer(plan_id: int, actor: Actor) -> TransferPlan:
     """Stock leaves each source (transfer_out) and shows as in transit at the destination."""
     plan = _lock_plan(plan_id)
-    workflow.ensure(plan.status, TransferStatus.DISPATCHED, "dispatch_transfer")
+    workflow.TRANSFERS.ensure(plan.status, TransferStatus.DISPATCHED, performer_of(actor), "dispatch_transfer")
     deltas = []
     for ln in plan.lines.all():
         deltas.append(ledger.Delta("transfer_out", ln.product_id, ln.source_id, -ln.quantity, d_on_hand=-ln.quantity))
@@ -651,7 +651,7 @@ def receive_transfer(plan_id: int, received: dict[int, int], actor: Actor) -> Tr
     """Goods arrived: {line_id: units now received}. Partial receipts allowed; complete lines close the plan."""
     plan = _lock_plan(plan_id)
     if plan.status not in (TransferStatus.DISPATCHED, TransferStatus.RECEIVING):
-        workflow.ensure(plan.status, TransferStatus.RECEIVING, "receive_transfer")
+        workflow.TRANSFERS.ensure(plan.status, TransferStatus.RECEIVING, performer_of(actor), "receive_transfer")
     lines = {ln.pk: ln for ln in plan.lines.all()}
     deltas = []
     for line_id, qty in received.items():
@@ -686,7 +686,7 @@ def close_transfer(plan_id: int, actor: Actor, reason: str) -> TransferPlan:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the missing units will not arrive.")})
     plan = _lock_plan(plan_id)
-    workflow.ensure(plan.status, TransferStatus.DONE, "close_transfer")
+    workflow.TRANSFERS.ensure(plan.status, TransferStatus.DONE, performer_of(actor), "close_transfer")
     missing = [(ln, ln.outstanding) for ln in plan.lines.all() if ln.outstanding > 0]
     deltas = [
         ledger.Delta("adjust", ln.product_id, ln.destination_id, -q, d_in_transit=-q, reason=reason)

@@ -493,7 +493,7 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "lines": lines,
             "events": _labelled(plan.events.all()),
-            "next_actions": workflow.actions_from(plan.status),
+            "next_actions": sorted(workflow.TRANSFERS.allowed_actions(plan.status, request.user)),
             "editable": plan.status in workflow.EDITABLE,
             "line_form": TransferLineForm(user=request.user),
             "can_edit": may_change and scopes.may_decide(request.user, plan),

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from oms.core.actor import Actor
-from oms.orders import hooks, intake, rules, workflow
+from oms.orders import hooks, intake, rules, transitions, workflow
 from oms.orders.choices import OrderStatus
 from oms.orders.events import record_event
 from oms.orders.intake import IngestResult, ingest, ingest_many  # noqa: F401  (re-exported: intake actions)
@@ -165,8 +165,7 @@ def resubmit_order(*, order_id: int, actor: Actor, version: int | None = None) -
     before = order.status
     target = OrderStatus.INVALID if problems else OrderStatus.PENDING_REVIEW
     if target != before:
-        workflow.ensure(before, target, roles, action="resubmit_order")
-        order.status = target
+        transitions.move(order, target, action="resubmit_order", who=roles)
     order.version += 1
     order.save()
     record_event(
@@ -182,4 +181,31 @@ def resubmit_order(*, order_id: int, actor: Actor, version: int | None = None) -
         transaction.on_commit(lambda: hooks.fire_pending_review(order.pk))
     else:  # opened, or the open one's problems brought up to date
         intake.raise_intake_alert(order, actor)
+    return order
+
+
+# --- the warehouse's hand-over ----------------------------------------------------------------
+
+
+@transaction.atomic
+def allocate_order(*, order_id: int, actor: Actor, version: int | None = None) -> Order:
+    """The warehouse takes a confirmed order for picking: its reserved stock is now spoken for by
+    people on the floor, so the order no longer merges, splits or re-routes (ALLOCATED)."""
+    return _hand_over(order_id, actor, version, OrderStatus.ALLOCATED, "allocate_order", "allocated")
+
+
+@transaction.atomic
+def release_allocation(*, order_id: int, actor: Actor, version: int | None = None) -> Order:
+    """The warehouse hands a not yet shipped order back (picking stopped): confirmed again."""
+    return _hand_over(order_id, actor, version, OrderStatus.CONFIRMED, "release_allocation", "allocation_released")
+
+
+def _hand_over(order_id: int, actor: Actor, version: int | None, target: str, action: str, event: str) -> Order:
+    order = lock_order(order_id)
+    before = order.status
+    transitions.move(order, target, action=action, who=workflow.roles_of(actor))
+    _check_version(order, version)
+    order.version += 1
+    order.save(update_fields=[*transitions.STATUS_FIELDS, "version", "updated_at"])
+    record_event(order, type=event, actor=actor, status_from=before, status_to=target)
     return order

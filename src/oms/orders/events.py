@@ -53,6 +53,8 @@ class EventType(models.TextChoices):
     ROUTING_OVERRIDDEN = "routing_overridden", _("Warehouse chosen by hand")
     STOCK_RELEASED = "stock_released", _("Stock released")
     STOCK_SHIPPED = "stock_shipped", _("Stock shipped")
+    ALLOCATED = "allocated", _("Handed over to the warehouse")
+    ALLOCATION_RELEASED = "allocation_released", _("Hand-over to the warehouse withdrawn")
 
 
 UNKNOWN_LABEL = _("Other event")

@@ -26,7 +26,7 @@ from oms.core.actor import Actor
 from oms.monitoring import actions as alerts_actions
 from oms.monitoring.kinds import AlertKind
 from oms.monitoring.subjects import Subject
-from oms.orders import hooks, rules, workflow
+from oms.orders import hooks, rules, transitions, workflow
 from oms.orders.bulk import Row, insert_rows, new_instance, select_where_in
 from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
 from oms.orders.events import ensure_declared
@@ -499,7 +499,7 @@ def store(ctx: Context, prepared: list[Prepared]) -> list[IngestResult]:
         to_create: list[Order] = []
         for number, i in zip(numbers, new_index, strict=True):
             p = prepared[i]
-            order = _new_order(ctx, p, ids[i], number)
+            order = intake_order(ctx, p, ids[i], number)
             to_create.append(order)
         insert_rows(Order, to_create)
         if to_create:  # the ids, by the unique (channel, external_id) just written
@@ -580,7 +580,9 @@ def _target_status(problems: list[Problem]) -> str:
     return OrderStatus.INVALID if problems else OrderStatus.PENDING_REVIEW
 
 
-def _new_order(ctx: Context, p: Prepared, external_id: str, number: str) -> Order:
+def intake_order(ctx: Context, p: Prepared, external_id: str, number: str) -> Order:
+    """A new order (not saved): its first status, "pending review" or "invalid" by its problems (or
+    "cancelled" when the platform already cancelled it), guarded once per status for the whole call."""
     if p.cancelled:
         target: str = OrderStatus.CANCELLED
         if target not in ctx.allowed:  # the same actor and edge for every order of the call
@@ -596,7 +598,6 @@ def _new_order(ctx: Context, p: Prepared, external_id: str, number: str) -> Orde
         number=number,
         channel_id=ctx.channel.pk,
         external_id=external_id,
-        status=target,
         problems=[pr.as_dict() for pr in p.problems],
         source=ctx.source,
         source_hash=p.source_hash,
@@ -604,6 +605,7 @@ def _new_order(ctx: Context, p: Prepared, external_id: str, number: str) -> Orde
         source_updated_at=p.updated_at,
         classes=list(p.classes),
     )
+    transitions.place(values, target)  # guarded above, once per target for the whole call
     return new_instance(Order, values, channel=ctx.channel)
 
 
@@ -633,7 +635,7 @@ def _apply_to_existing(
     if incoming_at and order.source_updated_at and incoming_at < order.source_updated_at:
         return IngestResult(order, "stale", [])
     if p.cancelled:
-        return _cancel_from_platform(ctx, order, p, events)
+        return cancel_from_platform(ctx, order, p, events)
     if order.source_hash == p.source_hash:
         if incoming_at and (order.source_updated_at is None or incoming_at > order.source_updated_at):
             Order.objects.filter(pk=order.pk).update(source_updated_at=incoming_at)
@@ -658,10 +660,7 @@ def _apply_to_existing(
     order.source_updated_at = incoming_at or order.source_updated_at
     order.classes = list(p.classes)
     if before in (OrderStatus.INVALID, OrderStatus.PENDING_REVIEW):
-        target = _target_status(p.problems)
-        if target != before:
-            workflow.ensure(before, target, ctx.roles, action="recheck_order")
-            order.status = target
+        recheck_order(ctx, order, p.problems)
     order.version += 1
     order.save()
     order.lines.all().delete()
@@ -684,27 +683,34 @@ def _apply_to_existing(
     return IngestResult(order, "updated", p.problems)
 
 
-def _cancel_from_platform(ctx: Context, order: Order, p: Prepared, events: list[Row]) -> IngestResult:
+def cancel_from_platform(ctx: Context, order: Order, p: Prepared, events: list[Row]) -> IngestResult:
     incoming_at = p.updated_at
     if order.status in (OrderStatus.CANCELLED, OrderStatus.CLOSED):
         return IngestResult(order, "unchanged", [])
+    before = order.status
     try:
-        workflow.ensure(order.status, OrderStatus.CANCELLED, ctx.roles | {workflow.SYSTEM}, "cancel_from_platform")
+        transitions.move(order, OrderStatus.CANCELLED, action="cancel_from_platform", who=ctx.roles | {workflow.SYSTEM})
     except workflow.TransitionNotAllowed:
         # Already shipped: the platform's cancellation is recorded for customer service, not applied.
         events.append(_event(ctx, order, "platform_cancel_refused", "", "", {"status": order.status}))
         Order.objects.filter(pk=order.pk).update(source_updated_at=incoming_at or order.source_updated_at)
         return IngestResult(order, "unchanged", [])
-    before = order.status
-    order.status = OrderStatus.CANCELLED
     order.source_hash = p.source_hash
     order.source_updated_at = incoming_at or order.source_updated_at
     order.version += 1
-    order.save(update_fields=["status", "source_hash", "source_updated_at", "version", "updated_at"])
+    order.save(update_fields=[*transitions.STATUS_FIELDS, "source_hash", "source_updated_at", "version", "updated_at"])
     clear_intake_alert(order, ctx.actor)
     alerts_actions.clear(AlertKind.STOCK_SHORTAGE, Subject.of(order), actor=ctx.actor)
     events.append(_event(ctx, order, "cancelled", before, OrderStatus.CANCELLED, {"on_platform": True}))
     return IngestResult(order, "cancelled", [])
+
+
+def recheck_order(ctx: Context, order: Order, problems: list[Problem]) -> None:
+    """A re-delivered order held for correction or waiting for review: its status follows its
+    problems again (not saved)."""
+    target = _target_status(problems)
+    if target != order.status:
+        transitions.move(order, target, action="recheck_order", who=ctx.roles)
 
 
 def _diff(order: Order, values: dict[str, Any]) -> dict[str, list[str]]:

@@ -65,6 +65,8 @@ class Order(models.Model):
 
     # Indexed by (status, -created_at), which also serves a filter on status alone.
     status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.RECEIVED)
+    # When the order entered its status: stamped by oms.orders.transitions, the only writer of status.
+    status_changed_at = models.DateTimeField(_("in this status since"), null=True, blank=True, editable=False)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     source = models.CharField(_("arrived by"), max_length=20, blank=True)
     # Fingerprint of the platform's content: a re-delivery with the same one is "unchanged".
@@ -110,6 +112,7 @@ class Order(models.Model):
         permissions = [
             ("view_personal_data", _("Can see customers' phone numbers and ID cards unmasked")),
             ("export_orders", _("Can export orders")),
+            ("allocate_order", _("Can hand confirmed orders to the warehouse for picking")),
         ]
 
     def __str__(self) -> str:

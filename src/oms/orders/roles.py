@@ -16,6 +16,8 @@ GRANTS = {
     "finance_reviewer": [*_READ, *_PERSONAL, "orders.export_orders"],
     "customer_service": [*_READ, *_PERSONAL],
     "viewer": [*_READ],
+    # the warehouse takes confirmed orders for picking (allocate_order / release_allocation)
+    "warehouse": ["orders.allocate_order"],
 }
 
 # Review and confirmation (issue 6).

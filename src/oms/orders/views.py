@@ -162,7 +162,7 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         return export_xlsx(request.user, qs)
     if action == "resubmit":
-        if not request.user.has_perm("orders.change_order"):
+        if not workflow.may_command(request.user, "resubmit"):
             raise PermissionDenied
         actor = Actor.from_request(request)
         done = still_invalid = refused = 0
@@ -278,10 +278,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         body = bytes(getattr(d, "body", b"") or b"")
         text = body[:20000].decode("utf-8", "replace")
         d.body_text = text if can_see else personal.mask_text(text)  # type: ignore[attr-defined]
-    roles = workflow.roles_of(Actor.from_request(request), request.user)
-    may_correct = request.user.has_perm("orders.change_order") and bool(
-        [e for e in workflow.edges_from(order.status) if e.action == "resubmit_order" and workflow._may(e, roles)]
-    )
+    may_correct = "resubmit_order" in workflow.allowed_actions(order.status, request.user)
     return render(
         request,
         "orders/detail.html",
@@ -359,7 +356,7 @@ def order_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@module_required("orders", ["orders.change_order"])
+@module_required("orders", workflow.command_permissions("resubmit"))
 def order_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_in_scope_or_404(Order, request.user, pk=pk)
     try:
@@ -392,7 +389,7 @@ def _manual_channels(user: Any) -> Any:
     return Channel.objects.restrict(user).filter(active=True)
 
 
-@module_required("orders", ["orders.add_order"])
+@module_required("orders", workflow.permissions_for("intake_order"))
 def order_new(request: HttpRequest) -> HttpResponse:
     channels = _manual_channels(request.user)
     if request.method == "POST":

@@ -28,10 +28,10 @@ def test_solve_picks_cheapest_lanes_and_reports_unmet():
     assert plan.cost == 9.0 and plan.moved == 7 and plan.unmet == 3
 
 
-def test_every_edge_has_an_action():
-    for _a, _b, action in workflow.EDGES:
-        assert callable(getattr(actions, action, None)), action
-    states = {s for s, _b, _c in workflow.EDGES} | {b for _a, b, _c in workflow.EDGES}
+def test_every_edge_has_an_action_and_every_state_an_edge():
+    for edge in workflow.EDGES:
+        assert callable(getattr(actions, edge.action, None)), edge.action
+    states = {e.source for e in workflow.EDGES} | {e.target for e in workflow.EDGES}
     assert states == set(TransferStatus.values)
 
 
@@ -87,3 +87,26 @@ def test_workflow_doc_is_generated_from_the_table():
 
     doc = Path(__file__).resolve().parents[4] / "docs" / "workflows" / "transfer-plan.md"
     assert doc.read_text() == workflow.as_markdown()
+
+
+@pytest.mark.django_db
+def test_a_person_moves_a_plan_only_with_the_plan_permission():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from oms.core.actor import Actor
+    from oms.inventory.models import TransferLine, TransferPlan
+
+    p = f.product()
+    a, b = f.warehouse("a"), f.warehouse("b", province="广东")
+    plan = TransferPlan.objects.create(number="TP-T1")
+    TransferLine.objects.create(plan=plan, source=a, destination=b, product=p, quantity=2)
+    users = get_user_model().objects
+    planners = Group.objects.create(name="Planners")  # a custom role
+    perm = str(workflow.TRANSFERS.permission_for("approve_transfer"))
+    planners.permissions.add(Permission.objects.get(codename=perm.split(".")[1]))
+    planner, outsider = users.create(username="planner"), users.create(username="outsider")
+    planner.groups.add(planners)
+    with pytest.raises(workflow.TransitionNotAllowed):
+        actions.approve_transfer(plan.pk, Actor.for_user(outsider))
+    assert actions.approve_transfer(plan.pk, Actor.for_user(planner)).status == TransferStatus.APPROVED

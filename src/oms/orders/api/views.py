@@ -131,7 +131,8 @@ class _OrderListPagination(Pagination):
 
 
 class OrderListCreateView(_OrdersBase):
-    required_perms = {"GET": ["orders.view_order"], "POST": ["orders.add_order"]}
+    # creating an order is intake: its permission comes from the lifecycle table
+    required_perms = {"GET": ["orders.view_order"], "POST": list(workflow.permissions_for("intake_order"))}
     serializer_class = OrderListSerializer
     pagination_class = _OrderListPagination
     known_count: int | None = None

@@ -1,6 +1,7 @@
 """REST endpoints of review and confirmation: /api/v1/orders/{id}/approve/, reject/, hold/,
-release/, confirm/, cancel/, merge/, split/. Each checks the role's permission, then calls the
-action; a refused action changes nothing (403), a conflicting one gets 409."""
+release/, confirm/, cancel/, merge/, split/. Each lets in a person holding the permission of one
+of its actions (oms.orders.workflow.COMMANDS), then calls the action, whose guard decides; a
+refused action changes nothing (403), a conflicting one gets 409."""
 
 from __future__ import annotations
 
@@ -87,15 +88,14 @@ def state(order: Order) -> dict[str, Any]:
 class _OrderAction(StrictQueryParams, APIView):
     permission_classes = [ModulePermission]
     module = "orders"
-    action_name = ""
-    perms_any: tuple[str, ...] = ()
+    command = ""  # a key of workflow.COMMANDS: the actions this endpoint takes, and so who may call it
     serializer: type[serializers.Serializer] = _Versioned
 
     # Each endpoint below sets `run` to the one action it performs.
     run: Callable[[Order, Actor, dict[str, Any]], Any]  # bound: called as self.run(...)
 
     def post(self, request: Request, pk: int) -> Response:
-        if not any(request.user.has_perm(p) for p in self.perms_any):
+        if not workflow.may_command(request.user, self.command):
             raise PermissionDenied
         order = get_in_scope_or_404(Order.objects.all(), request.user, pk=pk)
         body = self.serializer(data=request.data if isinstance(request.data, dict) else {})
@@ -104,7 +104,7 @@ class _OrderAction(StrictQueryParams, APIView):
             result = self.run(order, Actor.from_request(request), dict(body.validated_data))
         except workflow.TransitionNotAllowed as exc:
             current = Order.objects.filter(pk=pk).values_list("status", flat=True).first() or ""
-            if any(e.action == self.action_name for e in workflow.edges_from(current)):
+            if workflow.command_applies(current, self.command):
                 return error_response("permission_denied", str(exc), status.HTTP_403_FORBIDDEN)
             return error_response("conflict", str(exc), status.HTTP_409_CONFLICT)
         except actions.StaleVersion as exc:
@@ -116,11 +116,11 @@ class _OrderAction(StrictQueryParams, APIView):
         return Response(result)
 
 
-def _view(name: str, perms: tuple[str, ...], ser: type[serializers.Serializer], run: Any) -> type[_OrderAction]:
+def _view(name: str, ser: type[serializers.Serializer], run: Any) -> type[_OrderAction]:
     cls = type(
         f"{name.title()}OrderView",
         (_OrderAction,),
-        {"action_name": f"{name}_order", "perms_any": perms, "serializer": ser, "run": run, "__doc__": run.__doc__},
+        {"command": name, "serializer": ser, "run": run, "__doc__": run.__doc__},
     )
 
     def post(self: Any, request: Request, pk: int) -> Response:
@@ -184,15 +184,14 @@ def _split(self: Any, order: Order, actor: Actor, d: dict[str, Any]) -> Any:
     return {"orders": [state(p) for p in parts]}
 
 
-ApproveView = _view("approve", ("orders.review_order", "orders.finance_review_order"), ApproveIn, _approve)
-RejectView = _view("reject", ("orders.review_order", "orders.finance_review_order"), RejectIn, _reject)
-HoldView = _view("hold", ("orders.hold_order",), HoldIn, _hold)
-ReleaseView = _view("release", ("orders.hold_order",), ReleaseIn, _release)
-ConfirmView = _view("confirm", ("orders.confirm_order",), _Versioned, _confirm)
-CancelView = _view("cancel", ("orders.cancel_order",), CancelIn, _cancel)
-MergeView = _view("merge", ("orders.merge_split_order",), MergeIn, _merge)
-SplitView = _view("split", ("orders.merge_split_order",), SplitIn, _split)
-MergeView.action_name = "merge_orders"
+ApproveView = _view("approve", ApproveIn, _approve)
+RejectView = _view("reject", RejectIn, _reject)
+HoldView = _view("hold", HoldIn, _hold)
+ReleaseView = _view("release", ReleaseIn, _release)
+ConfirmView = _view("confirm", _Versioned, _confirm)
+CancelView = _view("cancel", CancelIn, _cancel)
+MergeView = _view("merge", MergeIn, _merge)
+SplitView = _view("split", SplitIn, _split)
 
 urlpatterns = [
     path(f"orders/<int:pk>/{name}/", view.as_view(), name=f"order-{name}")

@@ -48,29 +48,13 @@ STAGES: list[tuple[str, Any]] = [
     (S.APPROVED, gettext_lazy("To confirm")),
     (S.AWAITING_STOCK, gettext_lazy("Awaiting stock")),
 ]
-ACTION_PERMS: dict[str, tuple[str, ...]] = {
-    "approve": ("orders.review_order", "orders.finance_review_order"),
-    "reject": ("orders.review_order", "orders.finance_review_order"),
-    "hold": ("orders.hold_order",),
-    "release": ("orders.hold_order",),
-    "confirm": ("orders.confirm_order",),
-    "cancel": ("orders.cancel_order",),
-    "split": ("orders.merge_split_order",),
-}
-WORKFLOW_ACTION = {
-    "approve": "approve_order",
-    "reject": "reject_order",
-    "hold": "hold_order",
-    "release": "release_order",
-    "confirm": "confirm_order",
-    "cancel": "cancel_order",
-    "split": "split_order",
-}
+# The console's review actions; who may use each comes from the lifecycle table (workflow.COMMANDS).
+REVIEW_COMMANDS = ("approve", "reject", "hold", "release", "confirm", "cancel", "split")
 PAGE_SIZE = 50
 
 
 def may(user: Any, action: str) -> bool:
-    return any(user.has_perm(p) for p in ACTION_PERMS.get(action, ()))
+    return action in REVIEW_COMMANDS and workflow.may_command(user, action)
 
 
 def perform(request: HttpRequest, action: str, order_id: int, data: Any) -> str:
@@ -156,7 +140,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     default = (
         S.PENDING_FINANCE
-        if user.has_perm("orders.finance_review_order") and not user.has_perm("orders.review_order")
+        if user.has_perms(workflow.permissions_for("finance_approve_order"))
+        and not user.has_perms(workflow.permissions_for("approve_order"))
         else S.PENDING_REVIEW
     )
     stage = request.GET.get("stage") or default
@@ -236,7 +221,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "bulk_actions": bulk_actions,
             "reject_reasons": RejectReason.choices,
             "suggestions": actions.merge_suggestions(base)[:20]
-            if stage in (S.APPROVED,) and user.has_perm("orders.merge_split_order")
+            if stage in (S.APPROVED,) and workflow.may_command(user, "merge")
             else [],
             "can_export": user.has_perm("orders.export_orders"),
         },
@@ -244,8 +229,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _stage_allows(stage: str, action: str) -> bool:
-    name = WORKFLOW_ACTION[action]
-    return any(e.action == name for e in workflow.edges_from(stage))
+    return workflow.command_applies(stage, action)
 
 
 @require_POST
@@ -253,7 +237,7 @@ def _stage_allows(stage: str, action: str) -> bool:
 def bulk(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     back = safe_next(request, reverse("orders:review:queue"))
-    if action not in ACTION_PERMS or action == "split":
+    if action not in REVIEW_COMMANDS or action == "split":
         messages.error(request, _("Unknown action."))
         return redirect(back)
     if not may(request.user, action):
@@ -283,7 +267,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@module_required("orders", ["orders.merge_split_order"])
+@module_required("orders", workflow.command_permissions("merge"))
 def merge(request: HttpRequest) -> HttpResponse:
     ids = bounded.ids(request.POST.getlist("ids"))
     ids = list(Order.objects.restrict(request.user).filter(pk__in=ids).values_list("pk", flat=True))
@@ -331,9 +315,8 @@ def review_context(request: HttpRequest, order: Order) -> dict[str, Any]:
     resolved, _rest = intake_rules.resolve_address(
         order.province, order.city, order.district, order.address_detail, order.address_raw
     )
-    roles = workflow.roles_of(Actor.from_request(request), user)
-    allowed = set(workflow.allowed_actions(order.status, roles))
-    available = [a for a, name in WORKFLOW_ACTION.items() if name in allowed and may(user, a)]
+    allowed = workflow.allowed_commands(order.status, user)
+    available = [a for a in REVIEW_COMMANDS if a in allowed]
     return {
         "order": order,
         "review": review,
