@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oms.channels import actions, importer, inbox
+from oms.channels import actions, importer, inbox, registry
 from oms.channels.forms import ChannelForm, ColumnMappingForm, ImportForm, SkuMappingForm
 from oms.channels.models import (
     Channel,
@@ -110,9 +110,9 @@ def channel_add(request: HttpRequest) -> HttpResponse:
 
 
 def webhook_url(request: HttpRequest, channel: Channel) -> str:
-    if channel.platform not in (Platform.SHOPIFY, Platform.WOOCOMMERCE):
+    if registry.get(channel.platform) is None:
         return ""
-    path = reverse(f"webhooks:{channel.platform}", kwargs={"code": channel.code})
+    path = reverse("webhooks:receive", kwargs={"platform": channel.platform, "code": channel.code})
     return request.build_absolute_uri(path)
 
 
@@ -153,7 +153,7 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "channel": channel,
             "webhook_url": webhook_url(request, channel),
             "state": state,
-            "can_pull": channel.platform in (Platform.SHOPIFY, Platform.WOOCOMMERCE),
+            "can_pull": channel.platform in registry.with_pull(),
             "delivery_counts": counts,
             "mapping_count": channel.sku_mappings.count(),
             "secret_unreadable": channel.secret_state == crypto.UNDECRYPTABLE,

@@ -33,3 +33,11 @@ def ping(token: str) -> dict:
     """Round trip through the queue: `oms shell -c "from oms.core.tasks import ping; print(ping('x').get(True))"`."""
     beat()
     return {"token": token, "pid": os.getpid(), "host": socket.gethostname()}
+
+
+@db_task(retries=5, retry_delay=30)
+def retry_hook(path: str, args: list) -> None:
+    """A hook listener that failed after its transaction committed, called again (oms.core.hooks)."""
+    from django.utils.module_loading import import_string
+
+    import_string(path)(*args)

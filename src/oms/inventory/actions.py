@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oms.core import validators
+from oms.core import sequences, validators
 from oms.core.actor import Actor
 from oms.inventory import ledger, routing, sql, transfers, workflow
 from oms.inventory.ledger import InsufficientStock
@@ -504,11 +504,9 @@ def _lock_plan(plan_id: int) -> TransferPlan:
 
 
 def _next_number() -> str:
+    # One sequence per day: TP20260314-001, -002, ...
     stamp = timezone.localtime().strftime("%Y%m%d")
-    n = TransferPlan.objects.filter(number__startswith=f"TP{stamp}").count() + 1
-    while TransferPlan.objects.filter(number=f"TP{stamp}-{n:03d}").exists():
-        n += 1
-    return f"TP{stamp}-{n:03d}"
+    return f"TP{stamp}-{sequences.next_value(f'transfer_plan:{stamp}'):03d}"
 
 
 def _refresh_cost(plan: TransferPlan) -> None:

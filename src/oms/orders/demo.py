@@ -10,8 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
 from oms.core.actor import Actor
+from oms.orders.incoming import IncomingAddress, IncomingLine, IncomingOrder
 from oms.orders.intake import ingest_many
 
 CHANNELS = [

@@ -118,7 +118,7 @@ def test_hooks_called_after_commit_only(django_capture_on_commit_callbacks):
         p, w = f.product(), f.warehouse("a")
         with django_capture_on_commit_callbacks(execute=True):
             f.stock(p, w, 1)
-        assert seen == [(w.pk, {p.pk})]
+        assert seen == [(w.pk, [p.pk])]
     finally:
         hooks.on_stock_available.pop()
 

@@ -22,14 +22,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oms.core import validators
+from oms.core import sequences, validators
 from oms.core.actor import Actor
 from oms.orders import rules as intake_rules
 from oms.orders import workflow
 from oms.orders.actions import StaleVersion, lock_order
 from oms.orders.choices import OrderStatus as S
 from oms.orders.events import record_event
-from oms.orders.models import NumberSequence, Order, OrderLine
+from oms.orders.models import Order, OrderLine
 from oms.orders.review import rules, tracking
 from oms.orders.review.models import (
     BlacklistEntry,
@@ -571,9 +571,7 @@ MERGEABLE = (S.APPROVED, S.CONFIRMED)
 
 
 def _next_group_number() -> str:
-    NumberSequence.objects.get_or_create(name="merge")
-    NumberSequence.objects.filter(name="merge").update(value=F("value") + 1)
-    return f"MG{NumberSequence.objects.get(name='merge').value:07d}"
+    return f"MG{sequences.next_value('merge'):07d}"
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ def on_pending_review_batch(order_ids: list[int]) -> None:
         tasks.auto_review_many_task(order_ids[start : start + REVIEW_CHUNK])
 
 
-def on_stock_available(warehouse_id: int, product_ids: set[int]) -> None:
+def on_stock_available(warehouse_id: int, product_ids: list[int]) -> None:
     from oms.orders.review import tasks
 
     tasks.stock_arrived_task(sorted(product_ids))
