@@ -1,6 +1,7 @@
 """The inbox: every delivery is stored raw first, then processed in the background.
 
-store() records a delivery once per (channel, key) and schedules processing after commit;
+store() records a delivery once per (channel, key); whoever stores it schedules its processing after
+commit (tasks.process_delivery_task; the sweep catches anything whose task never ran);
 process() claims it (a lease, so two workers never work on it at once), turns it into canonical
 orders through the platform's adapter (oms.channels.registry) and hands them to orders.intake; failures
 are retried by sweep() with growing pauses, up to a bounded number of attempts, and stay visible in the
@@ -68,7 +69,6 @@ def store(
     body: bytes = b"",
     topic: str = "",
     headers: dict[str, str] | None = None,
-    schedule: bool = True,
 ) -> Stored:
     """Record a delivery once. A second delivery with the same key returns the first one."""
     try:
@@ -79,17 +79,7 @@ def store(
     except IntegrityError:
         existing = InboundDelivery.objects.get(channel=channel, dedupe_key=key[:200])
         return Stored(existing, False)
-    if schedule:
-        transaction.on_commit(lambda: _enqueue(delivery.pk))
     return Stored(delivery, True)
-
-
-def _enqueue(delivery_id: int) -> None:
-    # The tasks module imports this one (its tasks wrap process and sweep); huey tasks are looked up here
-    # when needed so that the two modules do not import each other.
-    from oms.channels import tasks
-
-    tasks.process_delivery_task(delivery_id)
 
 
 def parse(delivery: InboundDelivery) -> IncomingOrder | None:
@@ -176,8 +166,7 @@ def sweep(limit: int = 500, now: Any = None) -> int:
 
 
 def retry_now(delivery_id: int) -> None:
-    """An operator asks to try again at once (also after the attempts ran out)."""
+    """An operator asks to try again (also after the attempts ran out); the caller queues the processing."""
     InboundDelivery.objects.filter(pk=delivery_id).exclude(status=DeliveryStatus.PROCESSED).update(
         next_attempt_at=None, attempts=0
     )
-    transaction.on_commit(lambda: _enqueue(delivery_id))

@@ -43,7 +43,7 @@ def pull_channel(channel: Channel, *, pause: float = 1.0) -> PullState:
                     continue
                 key = f"pull:{ident}:{updated.isoformat() if updated else json.dumps(payload, sort_keys=True)[:60]}"
                 body = json.dumps(payload, ensure_ascii=False).encode()
-                result = inbox.store(channel=channel, kind=DeliveryKind.PULL, key=key, body=body, schedule=False)
+                result = inbox.store(channel=channel, kind=DeliveryKind.PULL, key=key, body=body)
                 if result.created:
                     stored.append(result.delivery.pk)
                 if updated and (newest is None or updated > newest):

@@ -4,6 +4,7 @@ inbound deliveries. Views parse input, check permission and call actions / the i
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oms.channels import actions, importer, inbox, registry
+from oms.channels import actions, importer, inbox, registry, tasks
 from oms.channels.forms import ChannelForm, ColumnMappingForm, ImportForm, SkuMappingForm
 from oms.channels.models import (
     Channel,
@@ -165,8 +166,6 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @module_required(MODULE, ["channels.change_channel"])
 def channel_pull(request: HttpRequest, pk: int) -> HttpResponse:
-    from oms.channels import tasks
-
     channel = get_object_or_404(Channel.objects.restrict(request.user), pk=pk)
     transaction.on_commit(lambda: tasks.pull_channel_task(channel.pk))
     messages.info(
@@ -307,8 +306,6 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(exc))
                 job = None
         if job is not None:
-            from oms.channels import tasks
-
             transaction.on_commit(lambda: tasks.run_import_task(job.pk))
             if resumed:
                 messages.info(request, _("These files were being imported already; the import continues."))
@@ -431,6 +428,7 @@ def delivery_retry(request: HttpRequest) -> HttpResponse:
     n = 0
     for pk in allowed.exclude(status=DeliveryStatus.PROCESSED).values_list("pk", flat=True):
         inbox.retry_now(pk)
+        transaction.on_commit(partial(tasks.process_delivery_task, pk))
         n += 1
     messages.success(request, _("%(n)s deliveries queued to be processed again.") % {"n": n})
     return redirect(safe_next(request, reverse("channels:deliveries")))

@@ -15,12 +15,13 @@ background; nothing that could never be processed is stored.
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from oms.channels import inbox, registry
+from oms.channels import inbox, registry, tasks
 from oms.channels.models import Channel, DeliveryKind
 from oms.channels.payloads import BodyError, order_body
 from oms.core.api import error_body
@@ -100,4 +101,7 @@ def receive(request: HttpRequest, platform: str, code: str) -> JsonResponse:
         topic=topic,
         headers=inbox.sanitise_headers(request.headers),
     )
+    if stored.created:
+        delivery_id = stored.delivery.pk
+        transaction.on_commit(lambda: tasks.process_delivery_task(delivery_id))
     return JsonResponse({"delivery": stored.delivery.pk, "duplicate": not stored.created})

@@ -205,7 +205,7 @@ def test_woocommerce_ping_created_updated_deleted(
 
 def test_a_failing_delivery_is_kept_and_retried_by_the_sweep(shop: Any) -> None:
     body = json.dumps({"id": 77, "line_items": "not a list"}).encode()
-    stored = inbox.store(channel=shop, kind="webhook", key="k-77", body=body, topic="orders/create", schedule=False)
+    stored = inbox.store(channel=shop, kind="webhook", key="k-77", body=body, topic="orders/create")
     assert inbox.process(stored.delivery.pk) == "failed"
     d = InboundDelivery.objects.get(pk=stored.delivery.pk)
     assert d.status == DeliveryStatus.FAILED and d.attempts == 1 and d.error and d.next_attempt_at
@@ -224,7 +224,7 @@ def test_a_failing_delivery_is_kept_and_retried_by_the_sweep(shop: Any) -> None:
 
 def test_sweep_picks_up_pending_deliveries_whose_task_never_ran(shop: Any) -> None:
     body = json.dumps(payload("shopify_order.json")).encode()
-    stored = inbox.store(channel=shop, kind="webhook", key="lost", body=body, topic="orders/create", schedule=False)
+    stored = inbox.store(channel=shop, kind="webhook", key="lost", body=body, topic="orders/create")
     InboundDelivery.objects.filter(pk=stored.delivery.pk).update(received_at=timezone.now() - timedelta(minutes=5))
     assert inbox.sweep() == 1
     assert Order.objects.count() == 1
@@ -235,7 +235,7 @@ def test_attempts_are_bounded(shop: Any) -> None:
     from oms.system import params
 
     params.set_value("channels.delivery_max_attempts", 2)
-    stored = inbox.store(channel=shop, kind="webhook", key="bad", body=b"{}", topic="orders/create", schedule=False)
+    stored = inbox.store(channel=shop, kind="webhook", key="bad", body=b"{}", topic="orders/create")
     for _ in range(3):
         InboundDelivery.objects.filter(pk=stored.delivery.pk).update(
             next_attempt_at=timezone.now() - timedelta(seconds=1)

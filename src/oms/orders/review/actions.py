@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from oms.core import sequences, validators
 from oms.core.actor import Actor
+from oms.orders import hooks, workflow
 from oms.orders import rules as intake_rules
-from oms.orders import workflow
 from oms.orders.actions import StaleVersion, lock_order
 from oms.orders.choices import OrderStatus as S
 from oms.orders.events import record_event
@@ -222,7 +222,7 @@ def auto_review(order_id: int, actor: Actor = SYSTEM) -> Order:
     roles = {workflow.SYSTEM}
     if outcome == rules.PASS:
         _move(order, S.APPROVED, "approve_order", actor, roles, event="approved", reason=_("Passed every rule."))
-        transaction.on_commit(lambda: after_approval(order.pk))
+        transaction.on_commit(lambda: hooks.fire_approved(order.pk))
     elif outcome == rules.REJECT:
         review.reject_code, review.reject_text = RejectReason.RULE, summary
         review.save(update_fields=["reject_code", "reject_text"])
@@ -276,7 +276,7 @@ def approve_order(*, order_id: int, actor: Actor, version: int | None = None, no
         reason=note,
         payload={"stage": stage},
     )
-    transaction.on_commit(lambda: after_approval(order.pk))
+    transaction.on_commit(lambda: hooks.fire_approved(order.pk))
     return order
 
 
@@ -367,21 +367,6 @@ def release_due_holds(now: datetime | None = None) -> int:
         except (workflow.TransitionNotAllowed, StaleVersion):
             continue
     return done
-
-
-def after_approval(order_id: int) -> None:
-    """After commit: merge by rule and confirm automatically when the parameters say so."""
-    from oms.system import params
-
-    if params.get("workflow.auto_merge"):
-        try:
-            auto_merge(order_id)
-        except Exception:  # a failed merge must not stop confirmation
-            log.exception("auto merge of order %s failed", order_id)
-    if params.get("workflow.auto_confirm"):
-        from oms.orders.review import tasks
-
-        tasks.confirm_task(order_id)
 
 
 # --- confirmation -----------------------------------------------------------------------------
