@@ -35,22 +35,24 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
+def _blocks(node: ast.stmt, top_level: bool) -> list[list[ast.stmt]]:
+    """The statement blocks inside `node` that run when it runs."""
+    if isinstance(node, ast.If):
+        return ([] if _is_type_checking(node) else [node.body]) + [node.orelse]
+    if isinstance(node, ast.Try):
+        return [node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)]
+    if isinstance(node, ast.With | ast.ClassDef):  # a class body runs when the module loads
+        return [node.body]
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):  # a function body only when called
+        return [] if top_level else [node.body]
+    return []
+
+
 def _statements(body: list[ast.stmt], top_level: bool) -> Iterator[ast.stmt]:
     for node in body:
         yield node
-        if isinstance(node, ast.If):
-            if not _is_type_checking(node):
-                yield from _statements(node.body, top_level)
-            yield from _statements(node.orelse, top_level)
-        elif isinstance(node, ast.Try):
-            blocks = [node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)]
-            for block in blocks:
-                yield from _statements(block, top_level)
-        else:
-            # A class body runs when the module loads; a function body only when it is called.
-            runs_at_load = isinstance(node, ast.With | ast.ClassDef)
-            if runs_at_load or (not top_level and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)):
-                yield from _statements(node.body, top_level)
+        for block in _blocks(node, top_level):
+            yield from _statements(block, top_level)
 
 
 def _targets(module: str, node: ast.stmt, is_package: bool) -> Iterator[str]:

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
+
+from oms.core.areas import area_modules
 
 log = logging.getLogger(__name__)
 
 
 def dashboard_panels(user: Any) -> list[dict[str, Any]]:
-    from oms.core.roles import AREAS
-
     panels: list[dict[str, Any]] = []
-    for area in AREAS:
-        try:
-            module = importlib.import_module(f"oms.{area}.console")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"oms.{area}.console":
-                raise
-            continue
+    for module in area_modules("console"):
         provider = getattr(module, "dashboard_panels", None)
         if provider is not None:
             try:
                 panels.extend(provider(user))
             except Exception:  # one area's broken tile must not take the home page down with it
-                log.exception("dashboard panels of %s failed", area)
+                log.exception("dashboard panels of %s failed", module.__name__)
     return panels
 
 
