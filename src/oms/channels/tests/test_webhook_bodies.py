@@ -155,3 +155,13 @@ def test_a_deletion_that_cannot_be_confirmed_cancels_nothing_and_stays_visible(
     failed = InboundDelivery.objects.get(topic="order.deleted")
     assert failed.status == DeliveryStatus.FAILED and "REST API key" in failed.error
     assert inbox.process(failed.pk) == "skipped"  # waits for its retry pause, then the sweep tries again
+
+
+def test_the_view_serves_exactly_the_registered_platforms(client: Any, make_channel: Any) -> None:
+    from oms.channels import registry
+
+    assert registry.with_pull() == ["shopify", "woocommerce"]
+    assert registry.get("taobao") is None  # file imports only
+    make_channel("tb", Platform.TAOBAO)
+    response = client.post("/webhooks/taobao/tb/", data=b"{}", content_type="application/json")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "unknown_channel"
