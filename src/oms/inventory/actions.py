@@ -35,6 +35,9 @@ from oms.inventory.models import (
     TransferStatus,
     Warehouse,
 )
+from oms.orders import allocation
+from oms.orders.events import record_event
+from oms.orders.models import Order
 from oms.system import params
 
 __all__ = ["InsufficientStock"]
@@ -106,8 +109,6 @@ def _active_warehouse(warehouse_id: int) -> Warehouse:
 
 
 def _lock_order(order_id: int) -> Any:
-    from oms.orders.models import Order
-
     # Only what inventory needs: building ~50 unused columns per reservation costs real time.
     query = Order.objects.select_related("channel").only(
         "id", "number", "province", "warehouse_id", "status", "channel__code"
@@ -145,8 +146,6 @@ _LINES_SQL = (
 
 def _lock_order_for_reservation(order_id: int) -> tuple[Any, str, bool]:
     """(order with the few fields inventory needs, channel code, holds active reservations); locked on PostgreSQL."""
-    from oms.orders.models import Order
-
     query = _ORDER_SQL + (" FOR UPDATE OF o" if connection.vendor == "postgresql" else "")
     found = sql.fetch(query, [order_id])
     if not found:
@@ -185,8 +184,6 @@ def reserve_for_order(
 
     Uses `decision` when given, else routes the order now. Idempotent: an order that already holds
     active reservations gets them back unchanged. Raises InsufficientStock when stock is short."""
-    from oms.orders.events import record_event
-
     order, channel_code, held = _lock_order_for_reservation(order_id)
     if held:
         return active_reservations(order_id)
@@ -236,8 +233,8 @@ def reserve_for_order(
         payload=payload,
         reason=reason if reason is not None else split_reason(decision, codes),
     )
-    if decision.warehouse_ids and order.warehouse_id != decision.warehouse_ids[0]:
-        sql.execute("UPDATE orders_order SET warehouse_id = %s WHERE id = %s", [decision.warehouse_ids[0], order.pk])
+    if decision.warehouse_ids:
+        allocation.record_warehouse(order.pk, decision.warehouse_ids[0])  # orders writes its own table
     return reservations  # type: ignore[return-value]
 
 
@@ -258,8 +255,6 @@ def _check_covers(decision: routing.Decision, items: list[routing.Item]) -> None
 @transaction.atomic
 def release_for_order(order_id: int, actor: Actor, reason: str = "") -> int:
     """Give back every active reservation of the order (cancel, edit). Returns units released."""
-    from oms.orders.events import record_event
-
     order = _lock_order(order_id)
     held = active_reservations(order_id)
     if not held:
@@ -282,8 +277,6 @@ def release_for_order(order_id: int, actor: Actor, reason: str = "") -> int:
 @transaction.atomic
 def ship_for_order(order_id: int, actor: Actor) -> int:
     """The goods left the warehouse: consume the reservation (on hand and reserved both drop)."""
-    from oms.orders.events import record_event
-
     order = _lock_order(order_id)
     held = active_reservations(order_id)
     if not held:

@@ -49,3 +49,21 @@ def test_orders_never_imports_channels_code() -> None:
     edges = imports.graph(top_level=False)
     found = _importers(edges, "oms.orders", "oms.channels")
     assert [f for f in found if not f.endswith("-> oms.channels.models")] == []
+
+
+def test_no_area_writes_another_areas_tables_with_sql() -> None:
+    """An area changes another's rows through that area's functions (e.g. orders.allocation), never by
+    an UPDATE/INSERT/DELETE of its tables."""
+    import re
+
+    areas = ("accounts", "system", "channels", "orders", "inventory", "logistics", "monitoring", "support")
+    found = []
+    for module, path in imports.module_files().items():
+        area = (module.split(".") + [""])[1]
+        if ".tests" in module or area not in areas:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"(?i)\b(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+\"?(\w+?)_\w+", text):
+            if match.group(1) in areas and match.group(1) != area:
+                found.append(f"{module}: {match.group(0)}")
+    assert found == []

@@ -181,6 +181,6 @@ def test_transfer_arrival_calls_hooks(django_capture_on_commit_callbacks):
         seen.clear()
         with django_capture_on_commit_callbacks(execute=True):
             actions.receive_transfer(plan.pk, {line.pk: 2}, f.SYSTEM)
-        assert seen == [(b.pk, {p.pk})]
+        assert seen == [(b.pk, [p.pk])]
     finally:
         hooks.on_stock_available.pop()

@@ -460,6 +460,7 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
             with transaction.atomic():
                 inventory.reserve_for_order(order.pk, actor, decision)
             reserved = True
+            order.refresh_from_db(fields=["warehouse", "version"])  # recorded with the reservation
         except InsufficientStock:
             reserved = False  # taken by someone else since routing: treated as short
     if reserved:
