@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from oms.channels import inbox, registry
 from oms.channels.models import Channel, DeliveryKind, PullState
+from oms.channels.payloads import BodyError, order_id
 from oms.channels.platform_http import PullError
 from oms.system import params
 
@@ -37,10 +38,12 @@ def pull_channel(channel: Channel, *, pause: float = 1.0) -> PullState:
         for page in pages:
             stored = []
             for payload in page:
-                ident = payload.get("id")
-                updated = adapter.updated_at(payload) if adapter.updated_at else None
-                if ident is None:
+                try:
+                    ident = order_id(payload.get("id")) if isinstance(payload, dict) else order_id(None)
+                except BodyError as exc:  # kept out of the inbox (it could never be processed), but said
+                    log.warning("pull of %s: an order without a usable id skipped: %s", channel.code, exc)
                     continue
+                updated = adapter.updated_at(payload) if adapter.updated_at else None
                 key = f"pull:{ident}:{updated.isoformat() if updated else json.dumps(payload, sort_keys=True)[:60]}"
                 body = json.dumps(payload, ensure_ascii=False).encode()
                 result = inbox.store(channel=channel, kind=DeliveryKind.PULL, key=key, body=body)
