@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,8 +138,6 @@ class Runner:
     """Runs one job in batches; `progress(job)` is called after every saved batch."""
 
     def __init__(self, job: ImportJob, progress: Callable[[ImportJob], None] | None = None) -> None:
-        from oms.system import params
-
         self.job = job
         self.progress = progress
         self.batch_size = int(params.get("channels.import_batch_size"))
@@ -238,8 +236,6 @@ class Runner:
         The whole chunk at once runs without savepoints (in SQLite a savepoint makes every page
         the batch touches be copied first, which doubled the cost of inserting orders); order by
         order, each in its own savepoint, keeps the orders that can be stored when one cannot."""
-        from oms.orders import intake
-
         out: list[tuple[int, Any]] = []
         ready = [p for _row, p in items if isinstance(p, intake.Prepared)]
         if one_by_one:
@@ -319,8 +315,6 @@ IMPORT_CACHE_KIB = 32 * 1024
 
 @contextmanager
 def bulk_page_cache() -> Iterator[None]:
-    from django.db import connection
-
     if connection.vendor != "sqlite":
         yield
         return

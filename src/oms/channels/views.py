@@ -3,6 +3,8 @@ inbound deliveries. Views parse input, check permission and call actions / the i
 
 from __future__ import annotations
 
+import contextlib
+import json
 import tempfile
 from functools import partial
 from pathlib import Path
@@ -412,9 +414,6 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     body = bytes(delivery.body or b"")
     text = body[:200_000].decode("utf-8", errors="replace")
     if text.lstrip().startswith(("{", "[")):
-        import contextlib
-        import json
-
         with contextlib.suppress(ValueError):
             text = json.dumps(json.loads(body), ensure_ascii=False, indent=2)[:200_000]
     return render(request, "channels/delivery_detail.html", {"d": delivery, "body": text, "size": len(body)})

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 
 from oms.core import sequences, validators
 from oms.core.actor import Actor
-from oms.inventory import ledger, routing, sql, transfers, workflow
+from oms.inventory import alerts, ledger, routing, sql, transfers, workflow
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
     Count,
     CountLine,
     CountStatus,
+    Lane,
     Location,
     Product,
     Reservation,
@@ -333,7 +334,6 @@ def set_threshold(*, product_id: int, warehouse_id: int, minimum: int, target: i
     row, _created = StockThreshold.objects.update_or_create(
         product_id=product_id, warehouse_id=warehouse_id, defaults={"minimum": minimum, "target": target}
     )
-    from oms.inventory import alerts
 
     stock = ledger.stock_rows({(product_id, warehouse_id)})
     alerts.evaluate(stock)
@@ -540,8 +540,6 @@ def propose_transfer_plan(
 
 
 def _validate_line(plan: TransferPlan, source_id: int, destination_id: int, product_id: int, qty: int, line_pk=None):
-    from oms.inventory.models import Lane
-
     if qty <= 0:
         raise ValidationError({"quantity": _("Move a positive quantity.")})
     if source_id == destination_id:

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oms.accounts.models import LoginRecord
 from oms.core.areas import area_modules
+from oms.web.charts import Series, bar_chart
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +32,6 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
 
 def sign_in_chart(days: int = 7) -> Any:
     """Successful and failed sign-ins per day over the last `days` days, as an SVG bar chart."""
-    from datetime import datetime, time, timedelta
-
-    from django.db.models import Count, Q
-    from django.db.models.functions import TruncDate
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from oms.accounts.models import LoginRecord
-    from oms.web.charts import Series, bar_chart
-
     today = timezone.localdate()
     first = today - timedelta(days=days - 1)
     start = timezone.make_aware(datetime.combine(first, time.min))

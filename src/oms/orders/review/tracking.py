@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
+from oms.core import sequences
+from oms.system import params
+
 ALGORITHMS = ("luhn", "mod11_10")
 
 
@@ -54,11 +59,6 @@ def is_valid(number: str, prefix: str, algorithm: str = "luhn") -> bool:
 
 def next_tracking_number(day: date | None = None) -> str:
     """The next tracking number in the configured format (call inside a transaction)."""
-    from django.utils import timezone
-
-    from oms.core import sequences
-    from oms.system import params
-
     value = sequences.next_value("tracking")
     return format_number(
         str(params.get("workflow.tracking_prefix")),
