@@ -30,6 +30,9 @@ def fire(name: str, listeners: Iterable[Callable[..., Any]], *args: Any) -> int:
             hook(*args)
         except Exception:  # noqa: BLE001 - the caller has committed; the retry carries the work on
             failed += 1
+            if "<" in hook.__qualname__:  # a lambda or a nested function: the worker could not find it
+                log.exception("%s listener %s failed (not retried: it has no importable name)", name, dotted(hook))
+                continue
             log.exception("%s listener %s failed; queued for a retry", name, dotted(hook))
             try:
                 tasks.retry_hook(dotted(hook), list(args))

@@ -81,3 +81,12 @@ def test_stock_listeners_receive_a_sorted_list() -> None:
     finally:
         inventory_hooks.on_stock_available.pop()
     assert seen == [(4, [2, 5, 9])]
+
+
+def test_a_listener_without_an_importable_name_is_logged_not_queued(caplog: Any) -> None:
+    def nested(*args: Any) -> None:
+        raise ValueError("broken")
+
+    with caplog.at_level(logging.ERROR, logger="oms.core.hooks"):
+        assert core_hooks.fire("test", [nested], 1) == 1
+    assert "not retried" in caplog.text and "queued for a retry" not in caplog.text

@@ -165,3 +165,24 @@ def test_the_view_serves_exactly_the_registered_platforms(client: Any, make_chan
     make_channel("tb", Platform.TAOBAO)
     response = client.post("/webhooks/taobao/tb/", data=b"{}", content_type="application/json")
     assert response.status_code == 404 and response.json()["error"]["code"] == "unknown_channel"
+
+
+def test_a_shopify_cancellation_comes_from_the_signed_body_not_the_topic(
+    client: Any, make_channel: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from oms.channels.adapters import shopify
+
+    channel = make_channel("shop", Platform.SHOPIFY, secret=SECRET)
+    body = json.dumps(payload("shopify_order.json")).encode()  # cancelled_at is null
+    with django_capture_on_commit_callbacks(execute=True):
+        for event, topic in (("e1", "orders/create"), ("e2", "orders/cancelled")):
+            response = client.post(
+                "/webhooks/shopify/shop/",
+                data=body,
+                content_type="application/json",
+                HTTP_X_SHOPIFY_TOPIC=topic,
+                HTTP_X_SHOPIFY_EVENT_ID=event,
+                HTTP_X_SHOPIFY_HMAC_SHA256=shopify.sign(SECRET, body),
+            )
+            assert response.status_code == 200
+    assert Order.objects.get(channel=channel).status != "cancelled"
