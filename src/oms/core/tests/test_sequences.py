@@ -131,7 +131,7 @@ def test_processes_racing_on_one_sequence_never_share_a_value() -> None:
 def test_migrations_start_each_sequence_from_the_numbers_in_use() -> None:
     before = [
         ("core", "0002_seed_roles"),
-        ("orders", "0011_order_count_month"),
+        ("orders", "0012_order_updated_at_index"),
         ("inventory", "0003_count_moves_during_count"),
     ]
     executor = MigrationExecutor(connection)

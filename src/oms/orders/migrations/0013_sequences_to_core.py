@@ -35,7 +35,7 @@ def carry_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0011_order_count_month"), ("core", "0003_sequence")]
+    dependencies = [("orders", "0012_order_updated_at_index"), ("core", "0003_sequence")]
 
     operations = [
         migrations.RunPython(carry_over, carry_back),
