@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from oms.channels.models import Channel, Platform, SkuMapping
 from oms.core import crypto
 from oms.core.actor import Actor
+from oms.inventory.models import Product
+from oms.system.oplog import record
 
 
 def _log(actor: Actor, action: str, obj: Any, detail: dict[str, Any]) -> None:
-    from oms.system.oplog import record
-
     record(actor=actor, action=action, target=str(obj), details=detail)
 
 
@@ -121,8 +121,6 @@ def save_sku_mapping(
     quantity: int = 1,
     instance: SkuMapping | None = None,
 ) -> SkuMapping:
-    from oms.inventory.models import Product
-
     platform_sku = platform_sku.strip()
     if not platform_sku:
         raise ValidationError(_("The platform SKU is empty."))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oms.channels import registry
 from oms.channels.models import Channel, Platform, SkuMapping
 
 CHANNELS = [
@@ -29,7 +30,7 @@ def load(stdout: Any) -> None:
         )
         if created:
             made += 1
-        if platform in (Platform.SHOPIFY, Platform.WOOCOMMERCE) and not channel.secret_encrypted:
+        if registry.get(platform) is not None and not channel.secret_encrypted:
             channel.secret = f"demo-{code}-webhook-secret"
             channel.save(update_fields=["secret_encrypted"])
         for i in range(1, mapped + 1):

@@ -38,7 +38,9 @@ class Chunk:
 def prepared_chunks(job: Any, resume_row: int, batch_size: int) -> Iterator[Chunk]:
     """The job's orders after `resume_row`, prepared, `batch_size` orders (or rejections) a chunk.
     The last chunk may be empty; it carries the final row position."""
-    from oms.channels.importer import parse_job
+    # Imported here, not at the top: this module is the child process's __main__, loaded before
+    # django.setup() (see _child_main), and these modules need the models.
+    from oms.channels.import_files import parse_job
     from oms.core.actor import Actor
     from oms.orders import intake
 
@@ -64,7 +66,7 @@ def prepared_chunks(job: Any, resume_row: int, batch_size: int) -> Iterator[Chun
 
 
 def _prepare(ctx: Any, parsed: list[Any]) -> list[tuple[int, Any]]:
-    from oms.orders import intake
+    from oms.orders import intake  # needs the models: see prepared_chunks
 
     if not parsed:
         return []

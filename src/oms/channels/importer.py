@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oms.channels import import_pipeline as pipeline
 from oms.channels import inbox
-from oms.channels.adapters.generic import COLUMNS, ParsedOrder, parse_generic
+from oms.channels.adapters.generic import COLUMNS
+from oms.channels.import_files import main_row_count
 from oms.channels.models import (
     Channel,
     DeliveryKind,
@@ -35,12 +37,13 @@ from oms.channels.models import (
     ImportStatus,
     InboundDelivery,
 )
-from oms.channels.tables import FileFormatError, Rejection, count_rows, open_table
+from oms.channels.tables import FileFormatError, Rejection
 from oms.core import exports
 from oms.core.actor import Actor
 from oms.core.files import make_private_dir, open_private
 from oms.core.uploads import safe_name
-from oms.orders import counts
+from oms.orders import counts, intake
+from oms.system import params
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +110,6 @@ def create_job(
         key=f"file:{fingerprint}",
         topic=fmt,
         headers={"files": ", ".join(names)},
-        schedule=False,
     )
     if stored.created:
         InboundDelivery.objects.filter(pk=stored.delivery.pk).update(file=stored_paths[0])
@@ -123,40 +125,6 @@ def create_job(
     return job, False
 
 
-def _path(stored: str) -> Path:
-    p = Path(stored)
-    return p if p.is_absolute() else Path(settings.MEDIA_ROOT) / p
-
-
-def parse_job(job: ImportJob) -> Iterator[ParsedOrder]:
-    """The orders of the job's files, in file order."""
-    paths = [_path(f) for f in job.files]
-    names = job.file_names or [p.name for p in paths]
-    if job.format == ImportFormat.TAOBAO:
-        from oms.channels.adapters.taobao import parse_taobao
-
-        return parse_taobao(open_table(paths[0], "", names[0]), open_table(paths[1], "", names[1]))
-    if job.format == ImportFormat.JD:
-        from oms.channels.adapters.jd import parse_jd
-
-        return parse_jd(open_table(paths[0], "", names[0]))
-    mapping = (job.channel.options or {}).get("column_mapping") or {}
-    return parse_generic(open_table(paths[0], job.format, names[0]), mapping)
-
-
-def main_row_count(job: ImportJob) -> int:
-    paths = [_path(f) for f in job.files]
-    names = job.file_names or [p.name for p in paths]
-    if job.format == ImportFormat.TAOBAO:
-        from oms.channels.adapters.taobao import is_item_report
-
-        tables = [open_table(p, "", n) for p, n in zip(paths, names, strict=True)]
-        main = 1 if is_item_report(tables[0]) and not is_item_report(tables[1]) else 0
-        return count_rows(paths[main], "", names[main])
-    fmt = job.format if job.format in ("csv", "xlsx", "json") else ""
-    return count_rows(paths[0], fmt, names[0])
-
-
 COUNTERS = {
     "created": "imported",
     "updated": "updated",
@@ -170,8 +138,6 @@ class Runner:
     """Runs one job in batches; `progress(job)` is called after every saved batch."""
 
     def __init__(self, job: ImportJob, progress: Callable[[ImportJob], None] | None = None) -> None:
-        from oms.system import params
-
         self.job = job
         self.progress = progress
         self.batch_size = int(params.get("channels.import_batch_size"))
@@ -226,10 +192,6 @@ class Runner:
         return job
 
     def _loop(self) -> None:
-        from oms.channels import import_pipeline as pipeline
-        from oms.orders import intake
-        from oms.system import params
-
         job = self.job
         self.ctx = intake.Context(job.channel, self.actor, "file", job.delivery_id)
         threshold = int(params.get("channels.import_parallel_min_rows"))
@@ -274,8 +236,6 @@ class Runner:
         The whole chunk at once runs without savepoints (in SQLite a savepoint makes every page
         the batch touches be copied first, which doubled the cost of inserting orders); order by
         order, each in its own savepoint, keeps the orders that can be stored when one cannot."""
-        from oms.orders import intake
-
         out: list[tuple[int, Any]] = []
         ready = [p for _row, p in items if isinstance(p, intake.Prepared)]
         if one_by_one:
@@ -355,8 +315,6 @@ IMPORT_CACHE_KIB = 32 * 1024
 
 @contextmanager
 def bulk_page_cache() -> Iterator[None]:
-    from django.db import connection
-
     if connection.vendor != "sqlite":
         yield
         return
@@ -434,10 +392,9 @@ def run(job_id: int, progress: Callable[[ImportJob], None] | None = None, *, for
     return Runner(job, progress).run()
 
 
-def resume_stalled() -> int:
-    """Jobs a stopped worker left queued or running (no sign of life for STALE) run again."""
-    from oms.channels import tasks
-
+def stalled_jobs() -> list[int]:
+    """Jobs a stopped worker left queued or running (no sign of life for STALE); tasks.resume_imports
+    runs them again."""
     cutoff = timezone.now() - STALE
     ids = list(
         ImportJob.objects.filter(
@@ -446,9 +403,7 @@ def resume_stalled() -> int:
             | Q(status=ImportStatus.RUNNING, progress_at__isnull=True, created_at__lt=cutoff)
         ).values_list("pk", flat=True)[:20]
     )
-    for pk in ids:
-        tasks.run_import_task(pk)
-    return len(ids)
+    return ids
 
 
 # --- reports and templates -------------------------------------------------------------------

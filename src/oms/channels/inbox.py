@@ -1,9 +1,14 @@
 """The inbox: every delivery is stored raw first, then processed in the background.
 
-store() records a delivery once per (channel, key) and schedules processing after commit;
+store() records a delivery once per (channel, key); whoever stores it schedules its processing after
+commit (tasks.process_delivery_task; the sweep catches anything whose task never ran);
 process() claims it (a lease, so two workers never work on it at once), turns it into canonical
-orders through the platform adapter and hands them to orders.intake; failures are retried by
-sweep() with growing pauses, up to a bounded number of attempts, and stay visible in the console.
+orders through the platform's adapter (oms.channels.registry) and hands them to orders.intake; failures
+are retried by sweep() with growing pauses, up to a bounded number of attempts, and stay visible in the
+console. A worker that dies while holding a delivery leaves only its lease behind: the lease runs out
+after LEASE and the sweep, run every SWEEP_EVERY, takes the delivery again, so it is picked up within
+LEASE + SWEEP_EVERY (one minute). Processing is idempotent (the order's business key and version), so
+a slow worker overtaken by the sweep does no harm.
 """
 
 from __future__ import annotations
@@ -18,13 +23,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from oms.channels.interface import IncomingOrder
-from oms.channels.models import Channel, DeliveryKind, DeliveryStatus, InboundDelivery, Platform
+from oms.channels import registry
+from oms.channels.models import Channel, DeliveryKind, DeliveryStatus, InboundDelivery
 from oms.core.actor import Actor
+from oms.orders.incoming import IncomingOrder
+from oms.orders.intake import ingest
+from oms.system import params
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=30)
+SWEEP_EVERY = timedelta(seconds=30)
 SENSITIVE_HEADERS = {
     "authorization",
     "cookie",
@@ -60,7 +69,6 @@ def store(
     body: bytes = b"",
     topic: str = "",
     headers: dict[str, str] | None = None,
-    schedule: bool = True,
 ) -> Stored:
     """Record a delivery once. A second delivery with the same key returns the first one."""
     try:
@@ -71,30 +79,16 @@ def store(
     except IntegrityError:
         existing = InboundDelivery.objects.get(channel=channel, dedupe_key=key[:200])
         return Stored(existing, False)
-    if schedule:
-        transaction.on_commit(lambda: _enqueue(delivery.pk))
     return Stored(delivery, True)
-
-
-def _enqueue(delivery_id: int) -> None:
-    from oms.channels import tasks
-
-    tasks.process_delivery_task(delivery_id)
 
 
 def parse(delivery: InboundDelivery) -> IncomingOrder | None:
     """The canonical order a delivery carries (None: nothing to do, e.g. an ignored topic)."""
-    from oms.channels.adapters import shopify, woocommerce
-
-    platform = delivery.channel.platform
+    adapter = registry.get(delivery.channel.platform)
+    if adapter is None:
+        raise ValueError(f"no adapter for {delivery.channel.platform} deliveries")
     payload = json.loads(bytes(delivery.body).decode("utf-8"))
-    if platform == Platform.SHOPIFY:
-        if delivery.kind == DeliveryKind.PULL:
-            return shopify.order_from_graphql(payload)
-        return shopify.order_from_rest(payload)
-    if platform == Platform.WOOCOMMERCE:
-        return woocommerce.order_from_rest(payload, deleted=delivery.topic == "order.deleted")
-    raise ValueError(f"no adapter for {platform} {delivery.kind} deliveries")
+    return adapter.parse(delivery.channel, payload, str(delivery.kind), delivery.topic)
 
 
 def claim(delivery_id: int) -> bool:
@@ -121,8 +115,6 @@ def process(delivery_id: int) -> str:
         return "skipped"  # files are processed by their import job
     try:
         incoming = parse(delivery)
-        from oms.orders.intake import ingest
-
         with transaction.atomic():
             result = ingest(
                 channel=delivery.channel,
@@ -153,8 +145,6 @@ def process(delivery_id: int) -> str:
 
 def due(now: Any = None) -> Any:
     """Deliveries the sweep should (re)process now."""
-    from oms.system import params
-
     now = now or timezone.now()
     limit = params.get("channels.delivery_max_attempts")
     return (
@@ -167,17 +157,16 @@ def due(now: Any = None) -> Any:
     )
 
 
-def sweep(limit: int = 500) -> int:
+def sweep(limit: int = 500, now: Any = None) -> int:
     """Re-process what is left pending or failed (bounded attempts); returns how many were tried."""
-    ids = list(due().values_list("pk", flat=True)[:limit])
+    ids = list(due(now).values_list("pk", flat=True)[:limit])
     for pk in ids:
         process(pk)
     return len(ids)
 
 
 def retry_now(delivery_id: int) -> None:
-    """An operator asks to try again at once (also after the attempts ran out)."""
+    """An operator asks to try again (also after the attempts ran out); the caller queues the processing."""
     InboundDelivery.objects.filter(pk=delivery_id).exclude(status=DeliveryStatus.PROCESSED).update(
         next_attempt_at=None, attempts=0
     )
-    transaction.on_commit(lambda: _enqueue(delivery_id))

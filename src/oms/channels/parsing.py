@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from oms.channels.interface import IncomingAddress
 from oms.core import validators
+from oms.orders.incoming import IncomingAddress
 
 CENT = Decimal("0.01")
 _FULLWIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "\u3000": " ", "［": "[", "］": "]", "，": ","})

@@ -3,7 +3,10 @@ inbound deliveries. Views parse input, check permission and call actions / the i
 
 from __future__ import annotations
 
+import contextlib
+import json
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oms.channels import actions, importer, inbox
+from oms.channels import actions, importer, inbox, registry, tasks
 from oms.channels.forms import ChannelForm, ColumnMappingForm, ImportForm, SkuMappingForm
 from oms.channels.models import (
     Channel,
@@ -110,9 +113,9 @@ def channel_add(request: HttpRequest) -> HttpResponse:
 
 
 def webhook_url(request: HttpRequest, channel: Channel) -> str:
-    if channel.platform not in (Platform.SHOPIFY, Platform.WOOCOMMERCE):
+    if registry.get(channel.platform) is None:
         return ""
-    path = reverse(f"webhooks:{channel.platform}", kwargs={"code": channel.code})
+    path = reverse("webhooks:receive", kwargs={"platform": channel.platform, "code": channel.code})
     return request.build_absolute_uri(path)
 
 
@@ -153,7 +156,7 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "channel": channel,
             "webhook_url": webhook_url(request, channel),
             "state": state,
-            "can_pull": channel.platform in (Platform.SHOPIFY, Platform.WOOCOMMERCE),
+            "can_pull": channel.platform in registry.with_pull(),
             "delivery_counts": counts,
             "mapping_count": channel.sku_mappings.count(),
             "secret_unreadable": channel.secret_state == crypto.UNDECRYPTABLE,
@@ -165,8 +168,6 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @module_required(MODULE, ["channels.change_channel"])
 def channel_pull(request: HttpRequest, pk: int) -> HttpResponse:
-    from oms.channels import tasks
-
     channel = get_object_or_404(Channel.objects.restrict(request.user), pk=pk)
     transaction.on_commit(lambda: tasks.pull_channel_task(channel.pk))
     messages.info(
@@ -307,8 +308,6 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(exc))
                 job = None
         if job is not None:
-            from oms.channels import tasks
-
             transaction.on_commit(lambda: tasks.run_import_task(job.pk))
             if resumed:
                 messages.info(request, _("These files were being imported already; the import continues."))
@@ -415,9 +414,6 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     body = bytes(delivery.body or b"")
     text = body[:200_000].decode("utf-8", errors="replace")
     if text.lstrip().startswith(("{", "[")):
-        import contextlib
-        import json
-
         with contextlib.suppress(ValueError):
             text = json.dumps(json.loads(body), ensure_ascii=False, indent=2)[:200_000]
     return render(request, "channels/delivery_detail.html", {"d": delivery, "body": text, "size": len(body)})
@@ -431,6 +427,7 @@ def delivery_retry(request: HttpRequest) -> HttpResponse:
     n = 0
     for pk in allowed.exclude(status=DeliveryStatus.PROCESSED).values_list("pk", flat=True):
         inbox.retry_now(pk)
+        transaction.on_commit(partial(tasks.process_delivery_task, pk))
         n += 1
     messages.success(request, _("%(n)s deliveries queued to be processed again.") % {"n": n})
     return redirect(safe_next(request, reverse("channels:deliveries")))

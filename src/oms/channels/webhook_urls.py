@@ -7,6 +7,6 @@ from oms.channels import webhooks
 app_name = "webhooks"
 
 urlpatterns = [
-    path("shopify/<slug:code>/", webhooks.shopify_webhook, name="shopify"),
-    path("woocommerce/<slug:code>/", webhooks.woocommerce_webhook, name="woocommerce"),
+    # One route for every platform with an adapter (oms.channels.registry): /webhooks/shopify/<code>/ ...
+    path("<slug:platform>/<slug:code>/", webhooks.receive, name="receive"),
 ]

@@ -35,3 +35,16 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Sequence(models.Model):
+    """The last value handed out by each named number sequence (oms.core.sequences allocates)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

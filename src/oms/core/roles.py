@@ -8,11 +8,12 @@ The Administrator role holds every permission of the project.
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from oms.core.areas import area_modules
 
 ADMINISTRATOR = "administrator"
 ORDER_CLERK = "order_clerk"
@@ -51,16 +52,10 @@ def role_label(group_name: str) -> str:
 
 def declared_grants() -> dict[str, set[str]]:
     grants: dict[str, set[str]] = defaultdict(set)
-    for area in AREAS:
-        try:
-            module = importlib.import_module(f"oms.{area}.roles")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"oms.{area}.roles":
-                raise
-            continue
+    for module in area_modules("roles"):
         for role, perms in getattr(module, "GRANTS", {}).items():
             if role not in ROLES:
-                raise ValueError(f"oms.{area}.roles grants to unknown role {role!r}")
+                raise ValueError(f"{module.__name__} grants to unknown role {role!r}")
             grants[role].update(perms)
     return grants
 

@@ -14,15 +14,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oms.core import validators
+from oms.core import sequences, validators
 from oms.core.actor import Actor
 from oms.core.workflow import performer_of
-from oms.inventory import ledger, routing, sql, transfers, workflow
+from oms.inventory import alerts, ledger, routing, sql, transfers, workflow
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
     Count,
     CountLine,
     CountStatus,
+    Lane,
     Location,
     Product,
     Reservation,
@@ -36,6 +37,9 @@ from oms.inventory.models import (
     TransferStatus,
     Warehouse,
 )
+from oms.orders import allocation
+from oms.orders.events import record_event
+from oms.orders.models import Order
 from oms.system import params
 
 __all__ = ["InsufficientStock"]
@@ -107,8 +111,6 @@ def _active_warehouse(warehouse_id: int) -> Warehouse:
 
 
 def _lock_order(order_id: int) -> Any:
-    from oms.orders.models import Order
-
     # Only what inventory needs: building ~50 unused columns per reservation costs real time.
     query = Order.objects.select_related("channel").only(
         "id", "number", "province", "warehouse_id", "status", "channel__code"
@@ -137,8 +139,6 @@ _LINES_SQL = (
 
 def _lock_order_for_reservation(order_id: int) -> tuple[Any, str, bool]:
     """(order with the few fields inventory needs, channel code, holds active reservations); locked on PostgreSQL."""
-    from oms.orders.models import Order
-
     query = _ORDER_SQL + (" FOR UPDATE OF o" if connection.vendor == "postgresql" else "")
     found = sql.fetch(query, [order_id])
     if not found:
@@ -177,8 +177,6 @@ def reserve_for_order(
 
     Uses `decision` when given, else routes the order now. Idempotent: an order that already holds
     active reservations gets them back unchanged. Raises InsufficientStock when stock is short."""
-    from oms.orders.events import record_event
-
     order, channel_code, held = _lock_order_for_reservation(order_id)
     if held:
         return active_reservations(order_id)
@@ -228,8 +226,8 @@ def reserve_for_order(
         payload=payload,
         reason=reason or "",
     )
-    if decision.warehouse_ids and order.warehouse_id != decision.warehouse_ids[0]:
-        sql.execute("UPDATE orders_order SET warehouse_id = %s WHERE id = %s", [decision.warehouse_ids[0], order.pk])
+    if decision.warehouse_ids:
+        allocation.record_warehouse(order.pk, decision.warehouse_ids[0])  # orders writes its own table
     return reservations  # type: ignore[return-value]
 
 
@@ -250,8 +248,6 @@ def _check_covers(decision: routing.Decision, items: list[routing.Item]) -> None
 @transaction.atomic
 def release_for_order(order_id: int, actor: Actor, reason: str = "") -> int:
     """Give back every active reservation of the order (cancel, edit). Returns units released."""
-    from oms.orders.events import record_event
-
     order = _lock_order(order_id)
     held = active_reservations(order_id)
     if not held:
@@ -274,8 +270,6 @@ def release_for_order(order_id: int, actor: Actor, reason: str = "") -> int:
 @transaction.atomic
 def ship_for_order(order_id: int, actor: Actor) -> int:
     """The goods left the warehouse: consume the reservation (on hand and reserved both drop)."""
-    from oms.orders.events import record_event
-
     order = _lock_order(order_id)
     held = active_reservations(order_id)
     if not held:
@@ -332,7 +326,6 @@ def set_threshold(*, product_id: int, warehouse_id: int, minimum: int, target: i
     row, _created = StockThreshold.objects.update_or_create(
         product_id=product_id, warehouse_id=warehouse_id, defaults={"minimum": minimum, "target": target}
     )
-    from oms.inventory import alerts
 
     stock = ledger.stock_rows({(product_id, warehouse_id)})
     alerts.evaluate(stock)
@@ -496,11 +489,9 @@ def _lock_plan(plan_id: int) -> TransferPlan:
 
 
 def _next_number() -> str:
+    # One sequence per day: TP20260314-001, -002, ...
     stamp = timezone.localtime().strftime("%Y%m%d")
-    n = TransferPlan.objects.filter(number__startswith=f"TP{stamp}").count() + 1
-    while TransferPlan.objects.filter(number=f"TP{stamp}-{n:03d}").exists():
-        n += 1
-    return f"TP{stamp}-{n:03d}"
+    return f"TP{stamp}-{sequences.next_value(f'transfer_plan:{stamp}'):03d}"
 
 
 def _refresh_cost(plan: TransferPlan) -> None:
@@ -541,8 +532,6 @@ def propose_transfer_plan(
 
 
 def _validate_line(plan: TransferPlan, source_id: int, destination_id: int, product_id: int, qty: int, line_pk=None):
-    from oms.inventory.models import Lane
-
     if qty <= 0:
         raise ValidationError({"quantity": _("Move a positive quantity.")})
     if source_id == destination_id:

@@ -7,8 +7,8 @@ import random
 from decimal import Decimal
 
 from oms.core.actor import Actor
-from oms.inventory import ledger
-from oms.inventory.models import KitComponent, Lane, Location, Product, StockMove, StockThreshold, Warehouse
+from oms.inventory import alerts, ledger
+from oms.inventory.models import KitComponent, Lane, Location, Product, Stock, StockMove, StockThreshold, Warehouse
 
 WAREHOUSES = [
     # code, name, province, city, priority, lat, lng, delivers to
@@ -132,7 +132,6 @@ def load(stdout) -> None:
                     if qty:
                         deltas.append(ledger.receipt(p.pk, w.pk, qty))
         ledger.apply(deltas, actor, reason="demo opening stock")
-        from oms.inventory.models import Stock
 
         for s in Stock.objects.filter(warehouse__in=warehouses.values()).select_related("warehouse"):
             bin_code = f"A-{s.product_id % 3 + 1:02d}"
@@ -143,7 +142,6 @@ def load(stdout) -> None:
                 StockThreshold.objects.get_or_create(
                     product=products[sku], warehouse=w, defaults={"minimum": 10, "target": 40}
                 )
-        from oms.inventory import alerts
 
         alerts.scan()
     stdout.write(f"inventory: {len(warehouses)} warehouses, {len(products) + len(KITS)} products")

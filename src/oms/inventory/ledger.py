@@ -16,12 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oms.core.actor import Actor
-from oms.inventory import sql
+from oms.inventory import alerts, hooks, sql
 from oms.inventory.models import Product, Stock, StockMove
+from oms.system import params
 
 
 @dataclass
@@ -224,9 +226,6 @@ def _check_alerts(deltas: list[Delta], rows: dict[tuple[int, int], Stock]) -> No
     Available that fell but stays at or above the threshold cannot raise an alert, and an open alert there
     would already have been cleared when stock last rose above it (or by the periodic scan after a change of
     the default threshold)."""
-    from oms.inventory import alerts
-    from oms.system import params
-
     rose: dict[tuple[int, int], int] = defaultdict(int)
     for d in deltas:
         rose[(d.product_id, d.warehouse_id)] += d.d_on_hand - d.d_reserved
@@ -249,7 +248,6 @@ def _notify_available(deltas: list[Delta]) -> None:
             grown[d.warehouse_id].add(d.product_id)
     if not grown:
         return
-    from oms.inventory import hooks
 
     def fire() -> None:
         for warehouse_id, products in grown.items():
@@ -260,8 +258,6 @@ def _notify_available(deltas: list[Delta]) -> None:
 
 def recompute() -> list[dict]:
     """Re-sum the ledger and return every Stock row whose cached balances disagree (should be none)."""
-    from django.db.models import Sum
-
     sums = {
         (r["product_id"], r["warehouse_id"]): r
         for r in StockMove.objects.values("product_id", "warehouse_id").annotate(

@@ -14,10 +14,16 @@ benchmark compares against.
 from __future__ import annotations
 
 import itertools
+import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from oms.inventory import geo, sql
+from oms.inventory.ledger import fetch_rows
+from oms.inventory.models import KitComponent, Product
+from oms.system import params
 
 ENUMERATE_LIMIT = 10
 POLICIES = ("fewest_parcels", "nearest", "priority")
@@ -208,6 +214,8 @@ def _decision(policy, subset, cost, placement, method, ranks) -> Decision:
 
 def _route_milp(items, demand, available, candidates, weights, policy, ranks) -> Decision:
     """For each parcel count k = 1, 2, ...: min primary*big + cost subject to exactly k warehouses."""
+    # numpy and SciPy load here, not at the top: they cost a web process seconds of start-up and memory
+    # that only routing and transfer planning need.
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -355,16 +363,12 @@ def baseline_single_else_greedy(
 
 
 def policy_for_channel(channel_code: str | None) -> str:
-    from oms.system import params
-
     mapping = params.get("inventory.routing_policies") or {}
     return mapping.get(channel_code or "", "") or params.get("inventory.routing_default_policy")
 
 
 def expand_lines(lines: list[Any]) -> list[Item]:
     """Order lines -> routing items, kits exploded into their components (line id kept)."""
-    from oms.inventory.models import KitComponent, Product
-
     product_ids = {ln.product_id for ln in lines if ln.product_id}
     info = {p: (w, kit) for p, w, kit in Product.objects.filter(pk__in=product_ids).values_list(
         "pk", "weight_kg", "is_kit").order_by()}  # fmt: skip
@@ -396,11 +400,6 @@ def warehouse_options(province: str, warehouse_qs: Any = None) -> list[Warehouse
     """Active warehouses that deliver to `province`, priced: its ShippingCost row, else an estimate by distance.
 
     One query (this runs on every reservation); `warehouse_qs` limits the candidates."""
-    import json
-
-    from oms.inventory import geo, sql
-    from oms.system import params
-
     per_100km = Decimal(str(params.get("inventory.cost_per_100km")))
     dest = geo.centroid(province)
     allowed = None if warehouse_qs is None else set(warehouse_qs.values_list("pk", flat=True))
@@ -429,8 +428,6 @@ def warehouse_options(province: str, warehouse_qs: Any = None) -> list[Warehouse
 
 def decide_for_order(order: Any, policy: str | None = None, items: list[Item] | None = None) -> Decision:
     """Load the order, its stock and the warehouses that deliver to it, and route it."""
-    from oms.inventory.ledger import fetch_rows
-
     if items is None:
         items = expand_lines(list(order.lines.all()))
     options = warehouse_options(order.province)

@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Sum
+
+from oms.inventory import geo
+from oms.inventory.models import KitComponent, Lane, Stock, StockThreshold, TransferLine, Warehouse
+from oms.orders.models import OrderLine
+
 
 @dataclass(frozen=True)
 class LaneOption:
@@ -60,6 +66,8 @@ def net_position(available: int, in_transit: int, awaiting: int, target: int) ->
 
 def solve(instance: Instance) -> Plan:
     """Min-cost flow: maximise units delivered to demand (penalty per unmet unit), then minimise cost."""
+    # numpy and SciPy load here, not at the top: they cost a web process seconds of start-up and memory
+    # that only routing and transfer planning need.
     import numpy as np
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
@@ -132,21 +140,16 @@ def solve(instance: Instance) -> Plan:
 def load_instance(warehouse_ids: frozenset[int] | None = None) -> Instance:
     """Demand and supply from the database: orders awaiting stock, targets, available and in transit.
     With `warehouse_ids`, only lanes between those warehouses can carry a flow."""
-    from oms.inventory.models import Lane, Stock, StockThreshold, TransferLine
-    from oms.orders.models import OrderLine
-
     targets: dict[tuple[int, int], int] = {}
     for t in StockThreshold.objects.all():
         targets[(t.product_id, t.warehouse_id)] = t.target if t.target is not None else t.minimum
     awaiting: dict[tuple[int, int], int] = defaultdict(int)
-    from oms.inventory.models import KitComponent, Warehouse
 
     kits: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for kc in KitComponent.objects.all():
         kits[kc.kit_id].append((kc.component_id, kc.quantity))
     fallback = Warehouse.objects.filter(active=True).order_by("priority", "code").first()
     lines = OrderLine.objects.filter(order__status="awaiting_stock", product__isnull=False).select_related("order")
-    from oms.inventory import geo
 
     warehouses = list(Warehouse.objects.filter(active=True))
     for ln in lines:
@@ -209,10 +212,6 @@ def _home_warehouse(province: str, warehouses: list[Any], geo: Any) -> int | Non
 
 def spare(product_id: int, warehouse_id: int, exclude_plan: int | None = None) -> int:
     """Units a source can still send: available minus what other open plans already take from it."""
-    from django.db.models import Sum
-
-    from oms.inventory.models import Stock, TransferLine
-
     s = Stock.objects.filter(product_id=product_id, warehouse_id=warehouse_id).first()
     available = s.available if s else 0
     other = TransferLine.objects.filter(

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +26,7 @@ from oms.core.permissions import module_required
 from oms.core.redirects import safe_next
 from oms.core.uploads import safe_name
 from oms.inventory import actions, analysis, excel, routing, scopes, workflow
+from oms.inventory import filters as filtersets
 from oms.inventory.forms import AdjustForm, ReceiveForm, ThresholdForm, TransferLineForm, UploadForm
 from oms.inventory.ledger import InsufficientStock
 from oms.inventory.models import (
@@ -75,23 +76,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 def stock_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     qs = Stock.objects.restrict(request.user).select_related("product", "warehouse", "location")
-    f = {k: request.GET.get(k, "").strip() for k in ("q", "warehouse", "location", "show")}
-    if f["q"]:
-        qs = qs.filter(
-            Q(product__sku__icontains=f["q"]) | Q(product__name__icontains=f["q"]) | Q(product__barcode=f["q"])
-        )
-    if f["warehouse"]:
-        qs = qs.filter(warehouse__code=f["warehouse"])
-    if f["location"]:
-        qs = qs.filter(location__code__icontains=f["location"])
-    if f["show"] == "available":
-        qs = qs.filter(on_hand__gt=F("reserved"))
-    elif f["show"] == "out":
-        qs = qs.filter(on_hand__lte=F("reserved"))
-    elif f["show"] == "alert":
-        qs = qs.filter(product__low_stock_alerts__state="open", product__low_stock_alerts__warehouse=F("warehouse"))
-    elif f["show"] == "in_transit":
-        qs = qs.filter(in_transit__gt=0)
+    qs, f = filtersets.apply(filtersets.StockFilter, request.GET, qs)
     return qs.order_by("product__sku", "warehouse__priority"), f
 
 
@@ -209,15 +194,10 @@ def _import_messages(request: HttpRequest, result: excel.ImportResult) -> None:
 
 @module_required(M, ["inventory.view_product"])
 def products(request: HttpRequest) -> HttpResponse:
-    qs = Product.objects.all().prefetch_related("components__component")
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    if q:
-        qs = qs.filter(Q(sku__icontains=q) | Q(name__icontains=q) | Q(barcode=q))
-    if kind == "kit":
-        qs = qs.filter(is_kit=True)
-    elif kind == "inactive":
-        qs = qs.filter(active=False)
+    qs, f = filtersets.apply(
+        filtersets.ProductFilter, request.GET, Product.objects.all().prefetch_related("components__component")
+    )
+    q, kind = f["q"], f["kind"]
     if request.GET.get("export") == "xlsx":
         return _xlsx(excel.PRODUCT_COLUMNS, excel.product_rows(qs), "products", "products")
     return render(
@@ -252,25 +232,14 @@ def products_import(request: HttpRequest) -> HttpResponse:
 @module_required(M, ["inventory.view_stockmove"])
 def moves(request: HttpRequest) -> HttpResponse:
     qs = StockMove.objects.restrict(request.user).select_related("product", "warehouse")
-    f = {k: request.GET.get(k, "").strip() for k in ("q", "kind", "warehouse", "ref", "since", "until")}
-    if f["q"]:
-        qs = qs.filter(Q(product__sku__icontains=f["q"]) | Q(reason__icontains=f["q"]))
-    if f["kind"]:
-        qs = qs.filter(kind=f["kind"])
-    if f["warehouse"]:
-        qs = qs.filter(warehouse__code=f["warehouse"])
-    if f["ref"] and ":" in f["ref"]:
-        ref_type, _sep, ref_text = f["ref"].partition(":")
+    qs, f = filtersets.apply(filtersets.MoveFilter, request.GET, qs)
+    if ":" in f["ref"]:  # the filter leaves out an id it cannot use; say so
         errors: dict[str, str] = {}
-        ref_id = bounded.lenient(bounded.integer, {"ref": ref_text}, "ref", errors, low=0, high=bounded.BIGINT_MAX)
-        if ref_id is not None:
-            qs = qs.filter(ref_type=ref_type, ref_id=ref_id)
+        bounded.lenient(
+            bounded.integer, {"ref": f["ref"].partition(":")[2]}, "ref", errors, low=0, high=bounded.BIGINT_MAX
+        )
         for reason in errors.values():
             messages.warning(request, reason)
-    if since := parse_date(f["since"] or ""):
-        qs = qs.filter(created_at__date__gte=since)
-    if until := parse_date(f["until"] or ""):
-        qs = qs.filter(created_at__date__lte=until)
     if request.GET.get("export") == "xlsx":
         return _xlsx(
             [
@@ -347,10 +316,12 @@ def alerts(request: HttpRequest) -> HttpResponse:
         a.product = products.get(a.subject_id)
         a.warehouse = warehouses.get(a.warehouse_id)
         a.now_available = avail.get((a.subject_id, a.warehouse_id), 0)
-    thresholds = StockThreshold.objects.restrict(request.user).select_related("product", "warehouse")
-    tq = request.GET.get("tq", "").strip()
-    if tq:
-        thresholds = thresholds.filter(product__sku__icontains=tq)
+    thresholds, shown = filtersets.apply(
+        filtersets.ThresholdFilter,
+        request.GET,
+        StockThreshold.objects.restrict(request.user).select_related("product", "warehouse"),
+    )
+    tq = shown["tq"]
     return render(
         request,
         "inventory/alerts.html",
@@ -445,10 +416,8 @@ def analysis_view(request: HttpRequest) -> HttpResponse:
 
 @module_required(M, ["inventory.view_transferplan"])
 def transfers(request: HttpRequest) -> HttpResponse:
-    qs = TransferPlan.objects.restrict(request.user)
-    status = request.GET.get("status", "")
-    if status:
-        qs = qs.filter(status=status)
+    qs, shown = filtersets.apply(filtersets.TransferFilter, request.GET, TransferPlan.objects.restrict(request.user))
+    status = shown["status"]
     return render(
         request,
         "inventory/transfers.html",

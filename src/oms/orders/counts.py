@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connections, transaction
+
 # The UTC month an order was received in: OrderCount's rows are per month, so that a date filter
 # takes its whole months from OrderCount and reads only the orders of its first and last month.
 MONTH = {
@@ -146,8 +148,6 @@ def install(cursor: Any, vendor: str) -> None:
 
 def mark(using: str = "default") -> int:
     """The last order id OrderCount has counted (orders after it are counted from the orders)."""
-    from django.db import connections
-
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT last_order_id FROM orders_ordercountmark WHERE id = 1")
         row = cursor.fetchone()
@@ -157,8 +157,6 @@ def mark(using: str = "default") -> int:
 def fold(using: str = "default", upto: int | None = None) -> int:
     """Count the orders after the mark (up to id `upto`, default all) into OrderCount and move the
     mark to the last of them, in one short write transaction. Returns how far the mark moved."""
-    from django.db import connections, transaction
-
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         _lock_writers(cursor, connection.vendor)
@@ -181,8 +179,6 @@ def fold(using: str = "default", upto: int | None = None) -> int:
 def ensure_triggers(using: str = "default", **_kwargs: Any) -> bool:
     """After a migrate: put the triggers back (and count afresh) if some are missing or left over
     from an older version, or the mark is missing. True when it had to."""
-    from django.db import connections, transaction
-
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
         return False

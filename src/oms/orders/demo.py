@@ -10,9 +10,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
+from oms.channels.models import Channel, SkuMapping
 from oms.core.actor import Actor
+from oms.inventory.models import Product, Warehouse
+from oms.orders.incoming import IncomingAddress, IncomingLine, IncomingOrder
 from oms.orders.intake import ingest_many
+from oms.orders.models import Order
+from oms.orders.review.demo import advance
 
 CHANNELS = [
     ("tmall-flagship", "天猫旗舰店", "taobao"),
@@ -80,8 +84,6 @@ COUNT = 300
 
 
 def _channels() -> dict[str, Any]:
-    from oms.channels.models import Channel
-
     return {
         code: Channel.objects.get_or_create(code=code, defaults={"name": name, "platform": platform})[0]
         for code, name, platform in CHANNELS
@@ -89,8 +91,6 @@ def _channels() -> dict[str, Any]:
 
 
 def _products() -> list[Any]:
-    from oms.inventory.models import Product
-
     products = []
     for i in range(1, 41):
         sku = f"SKU-{i:04d}"
@@ -100,16 +100,12 @@ def _products() -> list[Any]:
 
 
 def _warehouses() -> None:
-    from oms.inventory.models import Warehouse
-
     for code, name, province in WAREHOUSES:
         if not Warehouse.objects.filter(code=code).exists():
             Warehouse.objects.create(code=code, name=name, province=province)
 
 
 def load(stdout) -> None:  # noqa: ANN001 - the demo command passes its stdout
-    from oms.channels.models import SkuMapping
-    from oms.orders.models import Order
 
     channels = _channels()
     products = _products()
@@ -182,6 +178,5 @@ def load(stdout) -> None:  # noqa: ANN001 - the demo command passes its stdout
         created += sum(r.outcome == "created" for r in results)
         invalid += sum(bool(r.problems) for r in results)
     stdout.write(f"orders: {created} demo orders ({invalid} with problems to correct)")
-    from oms.orders.review.demo import advance
 
     advance(stdout)

@@ -18,10 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from oms.core import validators
+from oms.core import sequences, validators
 from oms.core.actor import Actor
 from oms.monitoring import actions as alerts_actions
 from oms.monitoring.kinds import AlertKind
@@ -32,7 +31,6 @@ from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
 from oms.orders.events import ensure_declared
 from oms.orders.models import (
     ClassificationRule,
-    NumberSequence,
     Order,
     OrderEvent,
     OrderLine,
@@ -394,13 +392,10 @@ def line_values(lines: list[DraftLine], sku_cache: dict[str, Any]) -> list[dict[
 
 
 def next_numbers(count: int) -> list[str]:
-    """Reserve `count` order numbers with one UPDATE (inside the caller's transaction)."""
+    """Reserve `count` order numbers as one block (inside the caller's transaction)."""
     if count <= 0:
         return []
-    NumberSequence.objects.get_or_create(name="order")
-    NumberSequence.objects.filter(name="order").update(value=F("value") + count)
-    last = NumberSequence.objects.get(name="order").value
-    return [f"SO{n:08d}" for n in range(last - count + 1, last + 1)]
+    return [f"SO{n:08d}" for n in sequences.allocate("order", count)]
 
 
 # --- duplicates -------------------------------------------------------------------------------

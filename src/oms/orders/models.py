@@ -289,19 +289,6 @@ class IdempotencyKey(models.Model):
         return self.key
 
 
-class NumberSequence(models.Model):
-    """Counters for human-readable numbers (SO00000001); blocks are reserved with one UPDATE."""
-
-    name = models.CharField(max_length=30, unique=True)
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("number sequence")
-
-    def __str__(self) -> str:
-        return f"{self.name}={self.value}"
-
-
 # Review and confirmation records (issue 6) live in their own module, registered with this app.
 from oms.orders.review.models import (  # noqa: E402,F401
     BlacklistEntry,

@@ -21,7 +21,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
 from oms.core import bounded, personal
 from oms.core.actor import Actor
 from oms.core.exports import spreadsheet
@@ -41,6 +40,7 @@ from oms.orders.forms import (
     ManualOrderForm,
     SavedViewForm,
 )
+from oms.orders.incoming import IncomingAddress, IncomingLine, IncomingOrder
 from oms.orders.intake import ingest
 from oms.orders.models import ClassificationRule, Order, SavedView
 

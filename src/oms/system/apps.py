@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 
 
 class SystemConfig(AppConfig):
@@ -6,11 +7,9 @@ class SystemConfig(AppConfig):
     label = "system"
 
     def ready(self) -> None:
-        from oms.system import params
+        # Imported here, once the models are loaded; declarations registers the system area's parameters.
+        from oms.system import declarations, params, signals  # noqa: F401
 
         params.load_declarations()
-        from django.contrib.auth.signals import user_logged_in
-
-        from oms.system import signals
 
         user_logged_in.connect(signals.record_admin_sign_in, dispatch_uid="oms.system.admin_sign_in")

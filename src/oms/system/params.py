@@ -11,7 +11,6 @@ Secret parameters are stored encrypted (oms.core.crypto); `get` returns the stor
 
 from __future__ import annotations
 
-import importlib
 import json
 import threading
 import time
@@ -21,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -115,19 +115,12 @@ def register(*params: Param) -> None:
 
 
 def load_declarations() -> None:
-    """Import every area's params.py once, so that the registry is complete."""
+    """Import every area's params.py once, so that the registry is complete (the system area's own
+    parameters are in oms.system.declarations, imported by SystemConfig.ready)."""
     global _loaded
     if _loaded:
         return
-    from oms.core.roles import AREAS
-
-    importlib.import_module("oms.system.declarations")
-    for area in AREAS:
-        try:
-            importlib.import_module(f"oms.{area}.params")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"oms.{area}.params":
-                raise
+    autodiscover_modules("params")
     _loaded = True
 
 

@@ -2,45 +2,36 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
+from datetime import datetime, time, timedelta
 from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oms.accounts.models import LoginRecord
+from oms.core.areas import area_modules
+from oms.web.charts import Series, bar_chart
 
 log = logging.getLogger(__name__)
 
 
 def dashboard_panels(user: Any) -> list[dict[str, Any]]:
-    from oms.core.roles import AREAS
-
     panels: list[dict[str, Any]] = []
-    for area in AREAS:
-        try:
-            module = importlib.import_module(f"oms.{area}.console")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"oms.{area}.console":
-                raise
-            continue
+    for module in area_modules("console"):
         provider = getattr(module, "dashboard_panels", None)
         if provider is not None:
             try:
                 panels.extend(provider(user))
             except Exception:  # one area's broken tile must not take the home page down with it
-                log.exception("dashboard panels of %s failed", area)
+                log.exception("dashboard panels of %s failed", module.__name__)
     return panels
 
 
 def sign_in_chart(days: int = 7) -> Any:
     """Successful and failed sign-ins per day over the last `days` days, as an SVG bar chart."""
-    from datetime import datetime, time, timedelta
-
-    from django.db.models import Count, Q
-    from django.db.models.functions import TruncDate
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from oms.accounts.models import LoginRecord
-    from oms.web.charts import Series, bar_chart
-
     today = timezone.localdate()
     first = today - timedelta(days=days - 1)
     start = timezone.make_aware(datetime.combine(first, time.min))

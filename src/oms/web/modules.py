@@ -6,13 +6,14 @@ module to users holding `core.access_<module>`, and a section to those holding i
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import pgettext_lazy
+
+from oms.core.areas import area_modules
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,8 @@ MODULE_CODES = {m.code for m in MODULES}
 
 @cache
 def all_sections() -> tuple[Section, ...]:
-    from oms.core.roles import AREAS
-
     found: list[Section] = []
-    for area in AREAS:
-        try:
-            module = importlib.import_module(f"oms.{area}.console")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"oms.{area}.console":
-                raise
-            continue
+    for module in area_modules("console"):
         found.extend(getattr(module, "SECTIONS", []))
     for s in found:
         if s.module not in MODULE_CODES:

@@ -14,7 +14,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
 from oms.channels.parsing import (
     CellError,
     clean_cell,
@@ -26,6 +25,7 @@ from oms.channels.parsing import (
 )
 from oms.channels.tables import FileFormatError, Rejection, Table
 from oms.core.hashset import HashSet
+from oms.orders.incoming import IncomingAddress, IncomingLine, IncomingOrder
 
 
 @dataclass(frozen=True)

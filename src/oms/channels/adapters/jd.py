@@ -26,7 +26,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from oms.channels.adapters.generic import ParsedOrder, group_rows
-from oms.channels.interface import IncomingLine, IncomingOrder
 from oms.channels.parsing import (
     CellError,
     clean_cell,
@@ -39,6 +38,7 @@ from oms.channels.parsing import (
     split_cn_address,
 )
 from oms.channels.tables import FileFormatError, Rejection, Table
+from oms.orders.incoming import IncomingLine, IncomingOrder
 
 ORDER_NO = "订单号"
 REQUIRED = (ORDER_NO, "商品ID", "商品名称", "订购数量", "京东价", "客户姓名", "客户地址")

@@ -31,7 +31,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from oms.channels.adapters.generic import ParsedOrder
-from oms.channels.interface import IncomingLine, IncomingOrder
 from oms.channels.parsing import (
     CellError,
     clean_cell,
@@ -44,6 +43,7 @@ from oms.channels.parsing import (
     split_cn_address,
 )
 from oms.channels.tables import FileFormatError, Rejection, Table
+from oms.orders.incoming import IncomingLine, IncomingOrder
 
 ORDER_NO = "订单编号"
 ORDER_REQUIRED = (ORDER_NO, "收货人姓名", "收货地址", "总金额")

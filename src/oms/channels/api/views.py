@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oms.channels import actions, importer, tasks
+from oms.channels import actions, importer, registry, tasks
 from oms.channels.forms import PLATFORMS
 from oms.channels.models import Channel, ImportFormat, ImportJob, ImportStatus, Platform, SkuMapping
 from oms.channels.tables import FileFormatError
@@ -49,7 +49,6 @@ SECRET_STATES = [
     ),
     (crypto.UNDECRYPTABLE, pgettext_lazy("secret state", "cannot be decrypted: the key changed, set it again")),
 ]
-PULL_PLATFORMS = (Platform.SHOPIFY, Platform.WOOCOMMERCE)
 
 
 class ChannelsAPI(StrictQueryParams):
@@ -86,9 +85,9 @@ class ChannelSerializer(serializers.ModelSerializer):
 
     def get_webhook_url(self, channel: Channel) -> str:
         """Where the platform sends its webhooks (Shopify, WooCommerce); empty for other platforms."""
-        if channel.platform not in PULL_PLATFORMS:
+        if registry.get(channel.platform) is None:
             return ""
-        path = reverse(f"webhooks:{channel.platform}", kwargs={"code": channel.code})
+        path = reverse("webhooks:receive", kwargs={"platform": channel.platform, "code": channel.code})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 
@@ -223,7 +222,7 @@ class ChannelPullView(ChannelsAPI, APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         channel = get_in_scope_or_404(Channel, request.user, pk=pk)
-        if channel.platform not in PULL_PLATFORMS:
+        if channel.platform not in registry.with_pull():
             return error_response(
                 "no_pull", _("This platform has no pull; import its export files instead."), status.HTTP_409_CONFLICT
             )

@@ -151,7 +151,6 @@ def test_deliveries_list_filter_detail_and_retry(
         key="k1",
         body=b'{"id": 1, "line_items": "x"}',
         topic="orders/create",
-        schedule=False,
     ).delivery
     inbox.process(bad.pk)
     listing = admin_client.get("/channels/deliveries/?status=failed").content.decode()

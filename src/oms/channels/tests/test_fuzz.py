@@ -20,8 +20,8 @@ from oms.channels import parsing
 from oms.channels.adapters import shopify, woocommerce
 from oms.channels.adapters.jd import parse_jd
 from oms.channels.adapters.taobao import parse_taobao
-from oms.channels.interface import IncomingOrder
 from oms.channels.tables import FileFormatError, Table, open_table
+from oms.orders.incoming import IncomingOrder
 
 from .conftest import SAMPLES, payload
 

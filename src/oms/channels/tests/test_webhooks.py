@@ -16,7 +16,7 @@ from oms.channels.adapters import shopify, woocommerce
 from oms.channels.models import DeliveryStatus, InboundDelivery, Platform
 from oms.orders.models import Order
 
-from .conftest import payload
+from .conftest import FakePlatform, payload
 
 SECRET = "shpss_7f3a9c0e1b2d"
 
@@ -27,8 +27,9 @@ def shop(make_channel: Any) -> Any:
 
 
 @pytest.fixture
-def woo(make_channel: Any) -> Any:
-    return make_channel("woo-site", Platform.WOOCOMMERCE, secret=SECRET)
+def woo(make_channel: Any, fake: FakePlatform) -> Any:
+    # The REST API credentials let an order.deleted delivery be confirmed with the shop.
+    return make_channel("woo-site", Platform.WOOCOMMERCE, secret=SECRET, base_url=fake.url, token="ck_a:cs_b")
 
 
 def post_shopify(
@@ -177,7 +178,7 @@ def test_unused_topic_is_acknowledged_not_stored(client: Any, shop: Any) -> None
 
 
 def test_woocommerce_ping_created_updated_deleted(
-    client: Any, woo: Any, django_capture_on_commit_callbacks: Any
+    client: Any, woo: Any, fake: FakePlatform, django_capture_on_commit_callbacks: Any
 ) -> None:
     ping = client.post(
         "/webhooks/woocommerce/woo-site/", data="webhook_id=12", content_type="application/x-www-form-urlencoded"
@@ -188,7 +189,10 @@ def test_woocommerce_ping_created_updated_deleted(
         assert post_woo(client, json.dumps(data).encode(), delivery="101").status_code == 200
         data.update(date_modified_gmt="2026-11-21T02:00:00", customer_note="请放门卫")
         assert post_woo(client, json.dumps(data).encode(), topic="order.updated", delivery="102").status_code == 200
+        # Deleted for good: the shop answers 404 for that order.
+        fake.answers = [(404, {}, {"code": woocommerce.GONE, "message": "Invalid ID.", "data": {"status": 404}})]
         assert post_woo(client, b'{"id": 7316}', topic="order.deleted", delivery="103").status_code == 200
+    assert [r["path"] for r in fake.requests] == ["/wp-json/wc/v3/orders/7316"]
     order = Order.objects.get(channel=woo, external_id="7316")
     assert order.buyer_note == "请放门卫" and order.status == "cancelled"
     assert list(InboundDelivery.objects.order_by("pk").values_list("outcome", flat=True)) == [
@@ -201,7 +205,7 @@ def test_woocommerce_ping_created_updated_deleted(
 
 def test_a_failing_delivery_is_kept_and_retried_by_the_sweep(shop: Any) -> None:
     body = json.dumps({"id": 77, "line_items": "not a list"}).encode()
-    stored = inbox.store(channel=shop, kind="webhook", key="k-77", body=body, topic="orders/create", schedule=False)
+    stored = inbox.store(channel=shop, kind="webhook", key="k-77", body=body, topic="orders/create")
     assert inbox.process(stored.delivery.pk) == "failed"
     d = InboundDelivery.objects.get(pk=stored.delivery.pk)
     assert d.status == DeliveryStatus.FAILED and d.attempts == 1 and d.error and d.next_attempt_at
@@ -220,7 +224,7 @@ def test_a_failing_delivery_is_kept_and_retried_by_the_sweep(shop: Any) -> None:
 
 def test_sweep_picks_up_pending_deliveries_whose_task_never_ran(shop: Any) -> None:
     body = json.dumps(payload("shopify_order.json")).encode()
-    stored = inbox.store(channel=shop, kind="webhook", key="lost", body=body, topic="orders/create", schedule=False)
+    stored = inbox.store(channel=shop, kind="webhook", key="lost", body=body, topic="orders/create")
     InboundDelivery.objects.filter(pk=stored.delivery.pk).update(received_at=timezone.now() - timedelta(minutes=5))
     assert inbox.sweep() == 1
     assert Order.objects.count() == 1
@@ -231,7 +235,7 @@ def test_attempts_are_bounded(shop: Any) -> None:
     from oms.system import params
 
     params.set_value("channels.delivery_max_attempts", 2)
-    stored = inbox.store(channel=shop, kind="webhook", key="bad", body=b"{}", topic="orders/create", schedule=False)
+    stored = inbox.store(channel=shop, kind="webhook", key="bad", body=b"{}", topic="orders/create")
     for _ in range(3):
         InboundDelivery.objects.filter(pk=stored.delivery.pk).update(
             next_attempt_at=timezone.now() - timedelta(seconds=1)

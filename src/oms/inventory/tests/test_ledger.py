@@ -116,6 +116,16 @@ def test_low_stock_alert_one_open_then_cleared():
     assert alerts.count() == 2 and alerts.filter(state="open").count() == 1
 
 
+def test_stock_list_shows_only_pairs_with_an_active_low_stock_alert(admin_client):
+    p, q, w = f.product("LOW-1"), f.product("FULL-1"), f.warehouse("a")
+    StockThreshold.objects.create(product=p, warehouse=w, minimum=5)
+    f.stock(p, w, 2)  # below its threshold: a "low_stock" alert
+    f.stock(q, w, 50)
+    assert Alert.objects.filter(kind="low_stock", subject_id=p.pk, state="open").exists()
+    html = admin_client.get("/inventory/stock/", {"show": "alert"}).content.decode()
+    assert "LOW-1" in html and "FULL-1" not in html
+
+
 def test_hooks_called_after_commit_only(django_capture_on_commit_callbacks):
     seen = []
     hooks.on_stock_available.append(lambda w, ps: seen.append((w, ps)))
@@ -123,7 +133,7 @@ def test_hooks_called_after_commit_only(django_capture_on_commit_callbacks):
         p, w = f.product(), f.warehouse("a")
         with django_capture_on_commit_callbacks(execute=True):
             f.stock(p, w, 1)
-        assert seen == [(w.pk, {p.pk})]
+        assert seen == [(w.pk, [p.pk])]
     finally:
         hooks.on_stock_available.pop()
 
@@ -186,6 +196,6 @@ def test_transfer_arrival_calls_hooks(django_capture_on_commit_callbacks):
         seen.clear()
         with django_capture_on_commit_callbacks(execute=True):
             actions.receive_transfer(plan.pk, {line.pk: 2}, f.SYSTEM)
-        assert seen == [(b.pk, {p.pk})]
+        assert seen == [(b.pk, [p.pk])]
     finally:
         hooks.on_stock_available.pop()

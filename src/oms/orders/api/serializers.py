@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
 from oms.core import personal, validators
 from oms.orders import events, rules
 from oms.orders.choices import OrderStatus, OrderType, PaymentStatus
+from oms.orders.incoming import IncomingAddress, IncomingLine, IncomingOrder
 from oms.orders.models import Order, OrderEvent, OrderLine
 
 

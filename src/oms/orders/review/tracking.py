@@ -1,13 +1,18 @@
 """Tracking numbers: prefix + date part + zero-padded sequence + check digit.
 
-The pure part formats and validates; `next_tracking_number` takes the sequence value from the
-orders' NumberSequence table with one conditional UPDATE inside the caller's transaction, so two
-confirmations at once never get the same number (the column is unique as a last line of defence).
+The pure part formats and validates; `next_tracking_number` takes the next value of the "tracking"
+sequence (oms.core.sequences) inside the caller's transaction, so two confirmations at once never get
+the same number (the column is unique as a last line of defence).
 """
 
 from __future__ import annotations
 
 from datetime import date
+
+from django.utils import timezone
+
+from oms.core import sequences
+from oms.system import params
 
 ALGORITHMS = ("luhn", "mod11_10")
 
@@ -54,15 +59,7 @@ def is_valid(number: str, prefix: str, algorithm: str = "luhn") -> bool:
 
 def next_tracking_number(day: date | None = None) -> str:
     """The next tracking number in the configured format (call inside a transaction)."""
-    from django.db.models import F
-    from django.utils import timezone
-
-    from oms.orders.models import NumberSequence
-    from oms.system import params
-
-    NumberSequence.objects.get_or_create(name="tracking")
-    NumberSequence.objects.filter(name="tracking").update(value=F("value") + 1)
-    value = NumberSequence.objects.get(name="tracking").value
+    value = sequences.next_value("tracking")
     return format_number(
         str(params.get("workflow.tracking_prefix")),
         day or timezone.localdate(),

@@ -24,17 +24,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oms.core import validators
+from oms.core import sequences, validators
 from oms.core.actor import Actor
 from oms.monitoring import actions as alerts
 from oms.monitoring.kinds import AlertKind
 from oms.monitoring.subjects import Subject
+from oms.orders import hooks, transitions, workflow
 from oms.orders import rules as intake_rules
-from oms.orders import transitions, workflow
 from oms.orders.actions import StaleVersion, lock_order
 from oms.orders.choices import OrderStatus as S
 from oms.orders.events import record_event, refusal_text
-from oms.orders.models import NumberSequence, Order, OrderLine
+from oms.orders.models import Order, OrderLine
 from oms.orders.review import rules, tracking
 from oms.orders.review.models import (
     BlacklistEntry,
@@ -226,7 +226,7 @@ def auto_review(order_id: int, actor: Actor = SYSTEM) -> Order:
     roles = workflow.Performer(pseudo=frozenset({workflow.SYSTEM}))
     if outcome == rules.PASS:
         _move(order, S.APPROVED, "approve_order", actor, roles, event="approved", payload={"automatic": True})
-        transaction.on_commit(lambda: after_approval(order.pk))
+        transaction.on_commit(lambda: hooks.fire_approved(order.pk))
     elif outcome == rules.REJECT:
         review.reject_code, review.reject_text = RejectReason.RULE, ""  # the findings say why
         review.save(update_fields=["reject_code", "reject_text"])
@@ -260,7 +260,7 @@ def approve_order(*, order_id: int, actor: Actor, version: int | None = None, no
     if review_of(order).needs_finance:
         return _escalate(order, actor, roles, note)
     _move(order, S.APPROVED, "approve_order", actor, roles, event="approved", reason=note, payload={"stage": "review"})
-    transaction.on_commit(lambda: after_approval(order.pk))
+    transaction.on_commit(lambda: hooks.fire_approved(order.pk))
     return order
 
 
@@ -303,7 +303,7 @@ def _finance_approve(order: Order, actor: Actor, version: int | None, note: str)
         reason=note,
         payload={"stage": "finance"},
     )
-    transaction.on_commit(lambda: after_approval(order.pk))
+    transaction.on_commit(lambda: hooks.fire_approved(order.pk))
     return order
 
 
@@ -415,21 +415,6 @@ def release_due_holds(now: datetime | None = None) -> int:
         except (workflow.TransitionNotAllowed, StaleVersion):
             continue
     return done
-
-
-def after_approval(order_id: int) -> None:
-    """After commit: merge by rule and confirm automatically when the parameters say so."""
-    from oms.system import params
-
-    if params.get("workflow.auto_merge"):
-        try:
-            auto_merge(order_id)
-        except Exception:  # a failed merge must not stop confirmation
-            log.exception("auto merge of order %s failed", order_id)
-    if params.get("workflow.auto_confirm"):
-        from oms.orders.review import tasks
-
-        tasks.confirm_task(order_id)
 
 
 # --- confirmation -----------------------------------------------------------------------------
@@ -549,6 +534,7 @@ def confirm_order(*, order_id: int, actor: Actor, version: int | None = None) ->
             with transaction.atomic():
                 inventory.reserve_for_order(order.pk, actor, decision)
             reserved = True
+            order.refresh_from_db(fields=["warehouse", "version"])  # recorded with the reservation
         except InsufficientStock:
             reserved = False  # taken by someone else since routing: treated as short
     if reserved:
@@ -646,9 +632,7 @@ MERGEABLE = (S.APPROVED, S.CONFIRMED)
 
 
 def _next_group_number() -> str:
-    NumberSequence.objects.get_or_create(name="merge")
-    NumberSequence.objects.filter(name="merge").update(value=F("value") + 1)
-    return f"MG{NumberSequence.objects.get(name='merge').value:07d}"
+    return f"MG{sequences.next_value('merge'):07d}"
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from oms.channels.interface import IncomingAddress, IncomingLine, IncomingOrder
+from oms.orders.incoming import IncomingAddress, IncomingLine, IncomingOrder
 
 PLACED = timezone.now().replace(microsecond=0)  # fixed, so that re-deliveries are identical
 GOOD_ADDRESS = "广东省深圳市南山区科技园南路1号"

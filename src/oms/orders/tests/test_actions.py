@@ -4,11 +4,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from oms.channels.interface import IncomingLine
 from oms.core.actor import Actor
 from oms.monitoring.selectors import active_about
 from oms.orders import actions
 from oms.orders.choices import OrderStatus
+from oms.orders.incoming import IncomingLine
 from oms.orders.intake import ingest
 from oms.orders.models import Order, OrderEvent
 from oms.orders.tests.factories import channel, default_rules, incoming, product

@@ -9,12 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from oms.channels.interface import IncomingLine
 from oms.core import validators
 from oms.core.actor import Actor
 from oms.orders import intake, rules
 from oms.orders.choices import OrderStatus
 from oms.orders.forms import LineForm
+from oms.orders.incoming import IncomingLine
 from oms.orders.models import Order, OrderLine
 from oms.orders.rules import Draft, DraftLine
 from oms.orders.tests.factories import channel, default_rules, incoming, product

@@ -6,11 +6,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from oms.channels.interface import IncomingAddress, IncomingLine
 from oms.core.actor import Actor
 from oms.monitoring.selectors import active_about
 from oms.orders import hooks
 from oms.orders.choices import OrderStatus
+from oms.orders.incoming import IncomingAddress, IncomingLine
 from oms.orders.intake import ingest, ingest_many
 from oms.orders.models import Order, OrderEvent
 from oms.orders.tests.factories import at, channel, default_rules, incoming, product

@@ -16,10 +16,10 @@ from django.views.debug import ExceptionReporter
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from oms.channels.interface import IncomingLine
 from oms.core import personal
 from oms.core.actor import Actor
 from oms.orders import actions
+from oms.orders.incoming import IncomingLine
 from oms.orders.intake import ingest
 from oms.orders.tests.factories import channel, default_rules, incoming, product
 

@@ -6,9 +6,9 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import load_workbook
 
-from oms.channels.interface import IncomingLine
 from oms.core.actor import Actor
 from oms.orders.choices import OrderStatus
+from oms.orders.incoming import IncomingLine
 from oms.orders.intake import ingest_many
 from oms.orders.models import Order, OrderEvent, SavedView
 from oms.orders.tests.factories import channel, default_rules, incoming, product

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oms.channels import actions
+from oms.channels import actions, registry
 from oms.channels.models import Channel, Platform
 from oms.core.actor import Actor
 
@@ -58,5 +58,5 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(f"channel {channel.code} ({channel.platform}) saved"))
-        if channel.platform in (Platform.SHOPIFY, Platform.WOOCOMMERCE):
+        if registry.get(channel.platform) is not None:
             self.stdout.write(f"webhook URL: /webhooks/{channel.platform}/{channel.code}/")

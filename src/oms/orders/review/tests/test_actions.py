@@ -55,7 +55,7 @@ def test_disabled_rule_does_not_run_and_auto_review_off_leaves_everything_to_peo
 
 
 def test_two_stage_approval_for_large_orders(people):
-    from oms.channels.interface import IncomingLine
+    from oms.orders.incoming import IncomingLine
 
     o = h.order(lines=[IncomingLine("SKU-0001", "Tea", 120, Decimal("50"))], paid_amount=Decimal("6000"))
     o = actions.auto_review(o.pk)
@@ -195,7 +195,7 @@ def test_cancel_releases_the_reservation(people):
 
 
 def test_merge_same_customer_and_address_keeps_each_order(people):
-    from oms.channels.interface import IncomingLine
+    from oms.orders.incoming import IncomingLine
 
     a = actions.auto_review(h.order("M1", customer_phone="13812348000").pk)
     b = actions.auto_review(
@@ -223,7 +223,7 @@ def test_merge_same_customer_and_address_keeps_each_order(people):
 
 
 def test_split_by_availability_ships_what_is_in_stock_and_the_rest_waits(people):
-    from oms.channels.interface import IncomingLine
+    from oms.orders.incoming import IncomingLine
 
     w = h.warehouse()
     p1, p2 = h.product("SKU-0001"), h.product("SKU-0002", price="10")
@@ -250,7 +250,7 @@ def test_split_by_availability_ships_what_is_in_stock_and_the_rest_waits(people)
 
 
 def test_split_by_warehouse_follows_routing(people):
-    from oms.channels.interface import IncomingLine
+    from oms.orders.incoming import IncomingLine
 
     a, b = h.warehouse("a"), h.warehouse("b")
     p1, p2 = h.product("SKU-0001"), h.product("SKU-0002", price="10")
@@ -288,7 +288,7 @@ def test_rule_and_blacklist_changes_are_in_the_operation_log():
 
 
 def test_auto_confirm_and_auto_merge_after_approval_when_the_parameters_say_so(django_capture_on_commit_callbacks):
-    from oms.channels.interface import IncomingLine
+    from oms.orders.incoming import IncomingLine
 
     w = h.warehouse()
     h.stock(h.product(), w, 10)

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from oms.channels.interface import IncomingLine
 from oms.core.roles import ROLES
+from oms.orders.incoming import IncomingLine
 from oms.orders.models import Order
 from oms.orders.review import actions
 from oms.orders.review.tests import helpers as h

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from oms.channels.interface import IncomingLine
 from oms.inventory.models import Reservation, Stock
+from oms.orders.incoming import IncomingLine
 from oms.orders.models import Order
 from oms.orders.review import tracking
 from oms.orders.review.tests import helpers as h

@@ -81,7 +81,7 @@ def test_bulk_approve_and_reject_report_what_was_done(client):
 def test_merge_suggestion_and_merge_from_the_queue(client):
     from decimal import Decimal
 
-    from oms.channels.interface import IncomingLine
+    from oms.orders.incoming import IncomingLine
 
     a = actions.auto_review(h.order("M1", customer_phone="13812348000").pk)
     b = actions.auto_review(

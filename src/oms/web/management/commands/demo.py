@@ -3,13 +3,14 @@
 Each area may provide `oms.<area>.demo.load(stdout)`; they run in dependency order.
 """
 
-import importlib
 import secrets
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from oms.core.areas import area_modules
 
 ORDER = ["accounts", "system", "channels", "inventory", "logistics", "orders", "monitoring", "support"]
 
@@ -30,13 +31,9 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         password = demo_password()
         call_command("createadmin", username="admin", password=password, reset=True, stdout=self.stdout)
-        for area in ORDER:
-            try:
-                module = importlib.import_module(f"oms.{area}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"oms.{area}.demo":
-                    raise
-                continue
+        found = {m.__name__.split(".")[1]: m for m in area_modules("demo")}
+        for area in sorted(found, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER)):
+            module = found[area]
             with transaction.atomic():
                 module.load(self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Sign in as admin / {password}"))

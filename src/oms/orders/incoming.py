@@ -1,5 +1,6 @@
-"""The canonical shape of an order as any platform delivers it. Adapters produce these; intake
-(orders.intake) consumes them and never sees a platform's own format."""
+"""The canonical shape of an order as any source delivers it (platform adapters, files, the API, the
+console form). It belongs to orders: adapters in channels produce these and orders.intake consumes them,
+so channels depends on orders and never the other way round."""
 
 from __future__ import annotations
 
