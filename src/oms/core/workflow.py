@@ -181,7 +181,8 @@ class Workflow:
         except ValueError:
             return state
 
-    def _refuse(self, key: str, source: str, target: str = "", action: str = "") -> TransitionNotAllowed:
+    def refusal(self, key: str, source: str, target: str = "", action: str = "") -> TransitionNotAllowed:
+        """The refusal `key` (one of MESSAGE_KEYS) in this workflow's words, for a guard of its own."""
         words = {"source": self._label(source), "target": self._label(target) if target else ""}
         words["current"] = words["source"]
         return TransitionNotAllowed(
@@ -194,20 +195,20 @@ class Workflow:
         if action is not None:
             candidates = [e for e in candidates if e.action == action]
         if not candidates:
-            raise self._refuse(NO_EDGE, source, target, action or "")
+            raise self.refusal(NO_EDGE, source, target, action or "")
         for edge in candidates:
             if self.may(edge, who):
                 return edge
-        raise self._refuse(NOT_PERMITTED, source, target, action or "")
+        raise self.refusal(NOT_PERMITTED, source, target, action or "")
 
     def ensure_action(self, source: str, action: str, who: Any) -> list[Edge]:
         """The edges `action` may take from `source` for `who`; refused when there are none."""
         found = [e for e in self.edges if e.source == source and e.action == action]
         if not found:
-            raise self._refuse(NO_ACTION, source, action=action)
+            raise self.refusal(NO_ACTION, source, action=action)
         allowed = [e for e in found if self.may(e, who)]
         if not allowed:
-            raise self._refuse(ACTION_NOT_PERMITTED, source, action=action)
+            raise self.refusal(ACTION_NOT_PERMITTED, source, action=action)
         return allowed
 
     def allowed_actions(self, source: str, who: Any) -> list[str]:

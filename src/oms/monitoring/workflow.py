@@ -1,47 +1,33 @@
-"""The alert lifecycle in one table. Pure: no database.
+"""The alert lifecycle: one table on the core workflow engine (core/workflow.py), pure.
 
 Each edge names the action in monitoring.actions that takes it; a person may take it iff they hold the
 action's ONE Django permission (PERMISSIONS), and the system takes the edges that name it (clearing an
 alert when its condition went away). docs/workflows/alert.md is generated from this table
-(`workflow.as_markdown()`; a test keeps the file in sync). Kept in the shape of the shared workflow
-engine (core/workflow.py, being written on the `wf` branch) so that it moves onto it as a table.
+(`oms workflow_docs`; a test keeps the file in sync).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from oms.core import workflow as engine
+from oms.core.workflow import SYSTEM, Edge, TransitionNotAllowed, edges
 from oms.monitoring.kinds import AlertState as S
 
-SYSTEM = "system"  # the pseudo-role of the actions no person takes
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    target: str
-    action: str
-    actors: frozenset[str] = frozenset()  # pseudo-roles (not people) that may take the edge
-
-
-def _edges(sources: Sequence[str], target: str | None, action: str, *actors: str) -> list[Edge]:
-    """Edges from each source to `target`; target None means the state stays (a self-loop)."""
-    return [Edge(str(s), str(target or s), action, frozenset(actors)) for s in sources]
-
+__all__ = ["ALERTS", "EDGES", "PERMISSIONS", "SYSTEM", "Edge", "TransitionNotAllowed"]
 
 _ACTIVE = [S.OPEN, S.ACKNOWLEDGED]
 
 # An alert is created open by `raise_alert` (the system's: a condition was noticed).
 EDGES: list[Edge] = [
-    *_edges([S.OPEN], S.ACKNOWLEDGED, "acknowledge"),
-    *_edges(_ACTIVE, None, "assign"),
-    *_edges(_ACTIVE, S.RESOLVED, "resolve"),
-    *_edges(_ACTIVE, S.RESOLVED, "clear", SYSTEM),  # the condition went away
+    *edges([S.OPEN], S.ACKNOWLEDGED, "acknowledge"),
+    *edges(_ACTIVE, None, "assign"),
+    *edges(_ACTIVE, S.RESOLVED, "resolve"),
+    *edges(_ACTIVE, S.RESOLVED, "clear", SYSTEM),  # the condition went away
 ]
 
 # The ONE permission a person needs for each action (None: no person takes it).
@@ -52,85 +38,55 @@ PERMISSIONS: dict[str, str | None] = {
     "clear": None,
 }
 
+ALERTS = engine.Workflow(
+    name="alert",
+    title="Alert lifecycle",
+    states=S,
+    edges=EDGES,
+    permissions=PERMISSIONS,
+    messages={
+        engine.NO_EDGE: gettext_lazy("An alert that is “%(source)s” cannot become “%(target)s”."),
+        engine.NOT_PERMITTED: gettext_lazy("You may not move an alert from “%(source)s” to “%(target)s”."),
+        engine.NO_ACTION: gettext_lazy("This cannot be done to an alert that is “%(source)s”."),
+        engine.ACTION_NOT_PERMITTED: gettext_lazy("You may not do this to an alert that is “%(source)s”."),
+    },
+    action_modules=("oms.monitoring.actions",),
+    initial=[S.OPEN],
+    final=[S.RESOLVED],
+    source="src/oms/monitoring/workflow.py",
+    notes=[
+        "`raise_alert` (the system's) creates an alert open. At most one alert per (kind, subject, cause) is",
+        "open or acknowledged (a partial unique constraint); raising it again while it is active updates its",
+        "parameters and last-seen time. `clear` resolves it when its condition went away; a resolved alert is",
+        "history, and the condition returning opens a new one.",
+    ],
+)
 
-class TransitionNotAllowed(ValidationError):
-    """The action does nothing from the alert's state (a ValidationError: the API answers 400)."""
-
-    def __init__(self, message: str, *, source: str = "", action: str = "") -> None:
-        super().__init__(message, code="transition_not_allowed")
-        self.message, self.source, self.action = message, source, action
-
-    def __str__(self) -> str:
-        return str(self.message)
+as_markdown = ALERTS.as_markdown
 
 
-def _label(state: str) -> str:
-    try:
-        return str(S(state).label)
-    except ValueError:
-        return state
+def _who(user: Any) -> Any:
+    """None is the system itself; anyone else is judged by their permissions."""
+    return SYSTEM if user is None else user
 
 
 def edge(source: str, action: str) -> Edge:
     """The edge `action` takes from `source`; TransitionNotAllowed when there is none."""
-    for e in EDGES:
-        if e.source == source and e.action == action:
-            return e
-    raise TransitionNotAllowed(
-        _("This cannot be done to an alert that is “%(state)s”.") % {"state": _label(source)},
-        source=source,
-        action=action,
-    )
-
-
-def _may(e: Edge, user: Any) -> bool:
-    """The system takes the edges naming it; a person those whose action's permission they hold."""
-    if user is None:
-        return SYSTEM in e.actors
-    perm = PERMISSIONS[e.action]
-    return bool(perm) and bool(user.has_perm(perm))
+    found = [e for e in EDGES if e.source == source and e.action == action]
+    if not found:
+        raise ALERTS.refusal(engine.NO_ACTION, source, action=action)
+    return found[0]
 
 
 def ensure(source: str, action: str, user: Any) -> Edge:
-    """The edge, after checking that `user` (None for the system) may take it."""
+    """The edge, after checking that `user` (None for the system) may take it: a refused person is a
+    PermissionDenied (403), an action the state does not have a TransitionNotAllowed (400)."""
     e = edge(source, action)
-    if not _may(e, user):
+    if not ALERTS.may(e, _who(user)):
         raise PermissionDenied(_("Your role may not do this to an alert."))
     return e
 
 
 def allowed_actions(source: str, user: Any) -> list[str]:
     """The actions `user` may take on an alert in `source` (for the buttons)."""
-    return list(dict.fromkeys(e.action for e in EDGES if e.source == source and _may(e, user)))
-
-
-def as_markdown() -> str:
-    """docs/workflows/alert.md."""
-    lines = [
-        "# Alert lifecycle",
-        "",
-        "Generated from `src/oms/monitoring/workflow.py` (`workflow.as_markdown()`); do not edit by hand.",
-        "",
-        "## States",
-        "",
-        "| state | label |",
-        "|---|---|",
-        *[f"| `{value}` | {label} |" for value, label in S.choices],
-        "",
-        "## Transitions",
-        "",
-        "| from | to | action (`oms.monitoring.actions`) | permission (people) | other actors |",
-        "|---|---|---|---|---|",
-        *[
-            f"| `{e.source}` | `{e.target}` | `{e.action}` | "
-            f"{f'`{PERMISSIONS[e.action]}`' if PERMISSIONS[e.action] else '—'} | {', '.join(sorted(e.actors)) or '—'} |"
-            for e in EDGES
-        ],
-        "",
-        "`raise_alert` (the system's) creates an alert open. At most one alert per (kind, subject, cause) is",
-        "open or acknowledged (a partial unique constraint); raising it again while it is active updates its",
-        "parameters and last-seen time. `clear` resolves it when its condition went away; a resolved alert is",
-        "history, and the condition returning opens a new one.",
-        "",
-    ]
-    return "\n".join(lines)
+    return ALERTS.allowed_actions(source, _who(user))
